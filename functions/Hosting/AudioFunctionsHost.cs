@@ -1,0 +1,53 @@
+using AudioFunctions.Functions.Health;
+using AudioFunctions.Functions.Http;
+using AudioFunctions.Functions.Streams;
+using AudioFunctions.Sessions;
+
+namespace AudioFunctions.Functions.Hosting;
+
+/// <summary>Builds the app: configuration, services, Kestrel and every declared function.</summary>
+public static class AudioFunctionsHost
+{
+    /// <summary>
+    /// Creates the app. Settings come from <c>local.settings.json</c> <c>Values</c>, then the
+    /// environment, then the command line, then <paramref name="overrides"/> (each later one wins).
+    /// </summary>
+    public static WebApplication Create(string[] args, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        var configuration = builder.Configuration;
+        configuration.Sources.Clear();
+        configuration.AddLocalSettings(Path.Combine(builder.Environment.ContentRootPath, LocalSettings.FileName));
+        configuration.AddEnvironmentVariables();
+        configuration.AddCommandLine(args);
+        if (overrides is not null)
+            configuration.AddInMemoryCollection(overrides);
+
+        builder.WebHost.UseUrls(CustomHandlerHost.ListenUrls(configuration));
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            // Frames are bounded by their own setting; this only keeps a ceiling above it.
+            var maxFrameBytes = context.Configuration.GetSection(StreamOptions.Section).Get<StreamOptions>()?.MaxFrameBytes
+                ?? new StreamOptions().MaxFrameBytes;
+            kestrel.Limits.MaxRequestBodySize = Math.Max(maxFrameBytes, RequestBodies.MaxControlBodyBytes) + 1L;
+        });
+
+        builder.Services.AddAudioCore(configuration);
+        builder.Services.AddAudioFunctions(configuration);
+
+        var app = builder.Build();
+        app.UseMiddleware<ErrorResponses>();
+        app.MapHealthFunctions();
+        app.MapStreamFunctions();
+        return app;
+    }
+
+    /// <summary>Registers the function-app plumbing: the catalog, local key checks and local timers.</summary>
+    public static IServiceCollection AddAudioFunctions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
+        services.AddSingleton<FunctionCatalog>();
+        services.AddHostedService<LocalTimerService>();
+        return services;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+
+namespace AudioFunctions.Functions.Hosting;
+
+/// <summary>Maps declared functions to endpoints and records them in the <see cref="FunctionCatalog"/>.</summary>
+public static class FunctionEndpoints
+{
+    /// <summary>Maps an HTTP function at <c>/api/{route}</c>, with the key check its auth level asks for.</summary>
+    public static RouteHandlerBuilder MapHttpFunction(this IEndpointRouteBuilder endpoints, FunctionDeclaration function, Delegate handler)
+    {
+        if (function.Trigger is not HttpTrigger trigger)
+            throw new ArgumentException($"Function '{function.Name}' is not HTTP-triggered.", nameof(function));
+        endpoints.ServiceProvider.GetRequiredService<FunctionCatalog>().Add(function);
+
+        var methods = trigger.Methods.Select(m => m.ToUpperInvariant()).ToArray();
+        var builder = endpoints.MapMethods(trigger.Path, methods, handler).WithName(function.Name);
+        if (trigger.AuthLevel != AuthLevel.Anonymous)
+            builder.AddEndpointFilter<FunctionKeyFilter>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps a timer function: <c>POST /{Name}</c> is where the Functions host delivers its
+    /// invocations (<c>{"Data":…,"Metadata":…}</c>, answered <c>{"Outputs":…,"Logs":…,"ReturnValue":…}</c>),
+    /// and <paramref name="localInterval"/> is how often the app runs it itself when no host does.
+    /// </summary>
+    public static void MapTimerFunction(
+        this IEndpointRouteBuilder endpoints,
+        FunctionDeclaration function,
+        Func<IServiceProvider, TimeSpan> localInterval,
+        Func<IServiceProvider, CancellationToken, Task<string>> run)
+    {
+        if (function.Trigger is not TimerTrigger)
+            throw new ArgumentException($"Function '{function.Name}' is not timer-triggered.", nameof(function));
+        var catalog = endpoints.ServiceProvider.GetRequiredService<FunctionCatalog>();
+        catalog.Add(function);
+        catalog.AddTimer(new LocalTimer(function, localInterval, run));
+
+        endpoints.MapPost("/" + function.Name, async (HttpContext context) =>
+        {
+            // The timer's binding data (schedule status) does not change what the body does.
+            var log = await run(context.RequestServices, context.RequestAborted);
+            var reply = new JsonObject
+            {
+                ["Outputs"] = new JsonObject(),
+                ["Logs"] = new JsonArray(log),
+                ["ReturnValue"] = null,
+            };
+            return Results.Text(reply.ToJsonString(), "application/json");
+        }).WithName(function.Name).AddEndpointFilter<FunctionKeyFilter>();
+    }
+}

@@ -1,0 +1,13 @@
+using AudioFunctions.Functions.Hosting;
+
+// `AudioFunctions.Functions write-layout <dir>` writes host.json and every function.json for a
+// deployment package; with no command the app serves (on its own, or under the Functions host).
+if (args is ["write-layout", var directory])
+{
+    var layoutApp = AudioFunctionsHost.Create([]);
+    FunctionLayout.Write(layoutApp.Services.GetRequiredService<FunctionCatalog>(), directory);
+    return 0;
+}
+
+await AudioFunctionsHost.Create(args).RunAsync();
+return 0;

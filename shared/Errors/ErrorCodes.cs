@@ -1,0 +1,43 @@
+namespace AudioFunctions.Errors;
+
+/// <summary>The <c>error</c> values of the API's error bodies. Clients switch on these; never rename one.</summary>
+public static class ErrorCodes
+{
+    // 400
+    public const string MalformedBody = "malformed_body";
+    public const string InvalidRequest = "invalid_request";
+    public const string MissingField = "missing_field";
+    public const string InvalidField = "invalid_field";
+    public const string UnsupportedFormat = "unsupported_format";
+    public const string InvalidSampleRate = "invalid_sample_rate";
+    public const string InvalidChannels = "invalid_channels";
+    public const string InvalidSeq = "invalid_seq";
+    public const string EmptyFrame = "empty_frame";
+
+    // 401
+    public const string Unauthorized = "unauthorized";
+
+    // 404
+    public const string SessionNotFound = "session_not_found";
+    public const string SessionExpired = "session_expired";
+    public const string NotFound = "not_found";
+
+    // 409
+    public const string SessionExists = "session_exists";
+    public const string SeqGap = "seq_gap";
+    public const string SessionEnded = "session_ended";
+    public const string SessionAborted = "session_aborted";
+
+    // 413, 415
+    public const string FrameTooLarge = "frame_too_large";
+    public const string BodyTooLarge = "body_too_large";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+
+    // 503
+    public const string SessionLimitReached = "session_limit_reached";
+    public const string StorageUnavailable = "storage_unavailable";
+    public const string SessionBusy = "session_busy";
+
+    // 500
+    public const string InternalError = "internal_error";
+}

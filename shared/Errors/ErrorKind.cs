@@ -1,0 +1,16 @@
+namespace AudioFunctions.Errors;
+
+/// <summary>
+/// The class of a failure as a client sees it. The function app maps each kind to one HTTP
+/// status in one place; the core library never speaks HTTP.
+/// </summary>
+public enum ErrorKind
+{
+    BadRequest,
+    Unauthorized,
+    NotFound,
+    Conflict,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    Unavailable,
+}

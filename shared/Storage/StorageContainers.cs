@@ -1,0 +1,49 @@
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+
+namespace AudioFunctions.Storage;
+
+/// <summary>
+/// The blob containers of the service. They are created on first use rather than at start-up,
+/// so the app starts (and reports itself unhealthy) while storage is unreachable.
+/// </summary>
+public sealed class StorageContainers
+{
+    private readonly SemaphoreSlim _createGate = new(1, 1);
+    private volatile bool _created;
+
+    public StorageContainers(StorageAccount account, IOptions<StorageOptions> options)
+    {
+        var prefix = options.Value.ContainerPrefix;
+        Sessions = account.Blobs.GetBlobContainerClient(prefix + "sessions");
+        Audio = account.Blobs.GetBlobContainerClient(prefix + "audio");
+    }
+
+    /// <summary>Session records and the active-session registry (small JSON blobs).</summary>
+    public BlobContainerClient Sessions { get; }
+
+    /// <summary>Raw audio segments, one folder per session.</summary>
+    public BlobContainerClient Audio { get; }
+
+    public IEnumerable<BlobContainerClient> All => [Sessions, Audio];
+
+    /// <summary>Creates the containers once per process; cheap after the first success.</summary>
+    public async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        if (_created)
+            return;
+        await _createGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_created)
+                return;
+            foreach (var container in All)
+                await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            _created = true;
+        }
+        finally
+        {
+            _createGate.Release();
+        }
+    }
+}
