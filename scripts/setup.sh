@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the app and its tests need and is missing; quick when everything is there.
+#   - npm packages of package.json (the Azurite storage emulator)
+#   - the System.IO.Hashing local package (scripts/hashing-shim.sh)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "setup: '$1' is required but not installed ($2)" >&2; exit 1; }; }
+need dotnet "the .NET 10 SDK"
+need node "Node.js 20 or later"
+need npm "npm, which comes with Node.js"
+need python3 "Python 3, used to pack the local NuGet shim"
+
+# npm packages, reinstalled only when package-lock.json changes.
+stamp="node_modules/.audiofunctions-lock.sha256"
+lock_sum="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ ! -x node_modules/.bin/azurite ] || [ "$(cat "$stamp" 2>/dev/null)" != "$lock_sum" ]; then
+  echo "setup: installing npm packages (Azurite)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_sum" > "$stamp"
+fi
+
+./scripts/hashing-shim.sh

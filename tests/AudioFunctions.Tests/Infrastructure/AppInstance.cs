@@ -1,0 +1,67 @@
+using AudioFunctions.Functions.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AudioFunctions.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on Kestrel at 127.0.0.1 on a free port, against a given Azurite and container
+/// prefix. Several instances on one prefix behave as one scaled-out deployment.
+/// </summary>
+public sealed class AppInstance : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private AppInstance(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>A container prefix no other test uses.</summary>
+    public static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..12] + "-";
+
+    public static async Task<AppInstance> StartAsync(
+        AzuriteServer azurite,
+        string containerPrefix,
+        IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["STORAGE:CONTAINER_PREFIX"] = containerPrefix,
+            ["STORAGE:MAX_RETRIES"] = "1",
+            ["STORAGE:NETWORK_TIMEOUT_S"] = "5",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            overrides[key.Replace("__", ":", StringComparison.Ordinal)] = value;
+
+        var app = AudioFunctionsHost.Create([], overrides);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new AppInstance(app, new Uri(address));
+    }
+
+    public async Task StopAsync()
+    {
+        await _app.StopAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.DisposeAsync();
+    }
+}
