@@ -20,6 +20,7 @@ public static class AudioCoreServiceCollectionExtensions
         services.AddSingleton<StorageContainers>();
         services.AddSingleton<AudioSegmentStore>();
         services.AddSingleton<SessionRecords>();
+        services.AddSingleton<SessionRecordCache>();
         services.AddSingleton<ActiveSessionRegistry>();
         services.AddSingleton<StreamSessionService>();
         return services;

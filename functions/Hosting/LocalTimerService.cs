@@ -22,14 +22,14 @@ internal sealed partial class LocalTimerService(
     private async Task RunAsync(LocalTimer timer, CancellationToken stoppingToken)
     {
         using var ticks = new PeriodicTimer(timer.Interval(services));
-        while (await ticks.WaitForNextTickAsync(stoppingToken))
+        while (await NextTickAsync(ticks, stoppingToken))
         {
             try
             {
                 using var scope = services.CreateScope();
                 await timer.Run(scope.ServiceProvider, stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 // A failed run (storage down, say) is retried on the next tick, as the host would.
                 if (StorageFailures.IsUnavailable(e))
@@ -37,6 +37,18 @@ internal sealed partial class LocalTimerService(
                 else
                     TimerFailed(logger, timer.Function.Name, e);
             }
+        }
+    }
+
+    private static async Task<bool> NextTickAsync(PeriodicTimer ticks, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await ticks.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false; // the app is stopping
         }
     }
 

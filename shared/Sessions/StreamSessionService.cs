@@ -15,6 +15,7 @@ public sealed class StreamSessionService(
     SessionRecords records,
     ActiveSessionRegistry registry,
     AudioSegmentStore audio,
+    SessionRecordCache cache,
     IOptions<StreamOptions> options,
     TimeProvider clock,
     ILogger<StreamSessionService> logger)
@@ -81,7 +82,15 @@ public sealed class StreamSessionService(
 
         for (var attempt = 0; attempt < MaxFrameAttempts; attempt++)
         {
-            var (session, etag) = await LoadCurrentAsync(sessionId, cancellationToken);
+            // The cached record serves only the plain case (the next seq of a live session); any
+            // other decision is taken on a fresh read.
+            var current = default(Versioned<StreamSession>);
+            var fromCache = attempt == 0 && cache.TryGet(sessionId, out current)
+                && (seq is null || seq == current.Value.NextSeq)
+                && clock.GetUtcNow() - current.Value.LastActivityAt <= Options.SessionTimeout;
+            if (!fromCache)
+                current = await LoadCurrentAsync(sessionId, cancellationToken);
+            var (session, etag) = current;
             EnsureActive(session);
             if (seq is { } s)
             {
@@ -95,11 +104,23 @@ public sealed class StreamSessionService(
             var segment = session.Segments.Count > 0 ? session.Segments[^1] : null;
             if (segment is null || segment.Blocks + blocks > AudioSegmentStore.MaxBlocksPerSegment)
             {
+                if (fromCache)
+                {
+                    cache.Forget(sessionId);
+                    continue;
+                }
                 await OpenSegmentAsync(session, etag, segment is null ? "start" : "a full segment", cancellationToken);
                 continue;
             }
 
-            switch (await audio.AppendAsync(sessionId, segment.Index, segment.Bytes, frame, cancellationToken))
+            var outcome = await audio.AppendAsync(sessionId, segment.Index, segment.Bytes, frame, cancellationToken);
+            if (outcome != AppendOutcome.Appended && fromCache)
+            {
+                // Most likely another instance took frames since this copy was made.
+                cache.Forget(sessionId);
+                continue;
+            }
+            switch (outcome)
             {
                 case AppendOutcome.SegmentMissing:
                     await audio.CreateSegmentAsync(sessionId, segment.Index, cancellationToken);
@@ -118,8 +139,12 @@ public sealed class StreamSessionService(
                 NextSeq = session.NextSeq + 1,
                 LastActivityAt = clock.GetUtcNow(),
             };
-            if (await records.TryReplaceAsync(committed, etag, cancellationToken) is not null)
+            if (await records.TryReplaceAsync(committed, etag, cancellationToken) is { } written)
+            {
+                cache.Remember(new Versioned<StreamSession>(committed, written));
                 return Ack(committed, duplicate: false);
+            }
+            cache.Forget(sessionId);
 
             // Another writer changed the record first; the bytes just appended lie past the
             // committed length, where no reader looks. Start over from a fresh read.
@@ -156,6 +181,7 @@ public sealed class StreamSessionService(
                 await ActiveSessionRegistry.BackOffAsync(attempt, cancellationToken);
                 continue;
             }
+            cache.Forget(sessionId);
             await registry.RemoveAsync(sessionId, cancellationToken);
             SessionLog.Ended(logger, sessionId, session.TotalBytes, result.DurationSeconds);
             return result;
@@ -186,6 +212,7 @@ public sealed class StreamSessionService(
                 await ActiveSessionRegistry.BackOffAsync(attempt, cancellationToken);
                 continue;
             }
+            cache.Forget(sessionId);
             await ReleaseAbortedAsync(aborted, cancellationToken);
             SessionLog.Aborted(logger, sessionId);
             return aborted;
@@ -233,8 +260,15 @@ public sealed class StreamSessionService(
         // Ids are GUIDs we issued; anything else cannot name a session (and must not reach a blob path).
         if (!Guid.TryParseExact(sessionId, "D", out _))
             throw UnknownSession(sessionId);
-        var stored = await records.GetAsync(sessionId, cancellationToken) ?? throw UnknownSession(sessionId);
-        return await ExpireIfDueAsync(stored, cancellationToken);
+        var stored = await records.GetAsync(sessionId, cancellationToken);
+        if (stored is null)
+        {
+            cache.Forget(sessionId);
+            throw UnknownSession(sessionId);
+        }
+        var current = await ExpireIfDueAsync(stored.Value, cancellationToken);
+        cache.Remember(current);
+        return current;
     }
 
     private async Task<Versioned<StreamSession>> ExpireIfDueAsync(Versioned<StreamSession> stored, CancellationToken cancellationToken)

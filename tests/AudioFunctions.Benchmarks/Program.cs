@@ -1,0 +1,15 @@
+using AudioFunctions.Benchmarks;
+
+// Benchmark commands. Each starts what it measures on 127.0.0.1 and stops it afterwards.
+var commands = new Dictionary<string, Func<BenchmarkArguments, Task<int>>>
+{
+    // stream [--sessions 8] [--seconds 30] [--frame-ms 100]
+    ["stream"] = StreamIngestBenchmark.RunAsync,
+};
+
+if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
+{
+    Console.Error.WriteLine("usage: bench.sh <" + string.Join("|", commands.Keys) + "> [--option value ...]");
+    return 2;
+}
+return await command(new BenchmarkArguments(args[1..]));
