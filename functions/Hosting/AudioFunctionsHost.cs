@@ -10,7 +10,8 @@ public static class AudioFunctionsHost
 {
     /// <summary>
     /// Creates the app. Settings come from <c>local.settings.json</c> <c>Values</c>, then the
-    /// environment, then the command line, then <paramref name="overrides"/> (each later one wins).
+    /// environment, then the command line, then <paramref name="overrides"/> (each later one wins;
+    /// override keys may use the <c>SECTION__NAME</c> form of settings).
     /// </summary>
     public static WebApplication Create(string[] args, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
     {
@@ -21,7 +22,7 @@ public static class AudioFunctionsHost
         configuration.AddEnvironmentVariables();
         configuration.AddCommandLine(args);
         if (overrides is not null)
-            configuration.AddInMemoryCollection(overrides);
+            configuration.AddInMemoryCollection(overrides.Select(o => KeyValuePair.Create(LocalSettings.ToConfigurationKey(o.Key), o.Value)));
 
         builder.WebHost.UseUrls(CustomHandlerHost.ListenUrls(configuration));
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
@@ -36,6 +37,7 @@ public static class AudioFunctionsHost
         builder.Services.AddAudioFunctions(configuration);
 
         var app = builder.Build();
+        app.UseStatusCodePages(ErrorResponses.ForRoutingAsync);
         app.UseMiddleware<ErrorResponses>();
         app.MapHealthFunctions();
         app.MapStreamFunctions();

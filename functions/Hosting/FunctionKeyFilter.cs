@@ -6,7 +6,11 @@ using Microsoft.Extensions.Options;
 namespace AudioFunctions.Functions.Hosting;
 
 /// <summary>Requires the function key (header <c>x-functions-key</c> or query <c>code</c>) when one is configured.</summary>
-internal sealed class FunctionKeyFilter(IOptions<AuthOptions> options) : IEndpointFilter
+/// <remarks>
+/// Under the Functions host the check is the host's: it has already enforced keys on HTTP
+/// functions, and posts timer invocations to the handler's private port without any key.
+/// </remarks>
+internal sealed class FunctionKeyFilter(IOptions<AuthOptions> options, IConfiguration configuration) : IEndpointFilter
 {
     public const string HeaderName = "x-functions-key";
     public const string QueryName = "code";
@@ -14,7 +18,7 @@ internal sealed class FunctionKeyFilter(IOptions<AuthOptions> options) : IEndpoi
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var expected = options.Value.FunctionKey;
-        if (!string.IsNullOrEmpty(expected))
+        if (!string.IsNullOrEmpty(expected) && !CustomHandlerHost.IsHosted(configuration))
         {
             var request = context.HttpContext.Request;
             var presented = request.Headers[HeaderName].ToString();

@@ -9,7 +9,8 @@ namespace AudioFunctions.Functions.Hosting;
 /// </summary>
 public static class FunctionLayout
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // "\n" on every platform, so the generated files are the same bytes everywhere.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, NewLine = "\n" };
 
     /// <summary>The app's executable, as a self-contained publish names it.</summary>
     public static string ExecutableName => typeof(FunctionLayout).Assembly.GetName().Name!;

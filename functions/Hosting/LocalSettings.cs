@@ -24,10 +24,17 @@ public static class LocalSettings
         {
             foreach (var property in section.EnumerateObject())
             {
-                values[property.Name.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)] =
+                // Core Tools reads Values as strings; null means "not set".
+                if (property.Value.ValueKind == JsonValueKind.Null)
+                    continue;
+                values[ToConfigurationKey(property.Name)] =
                     property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
             }
         }
         return builder.AddInMemoryCollection(values);
     }
+
+    /// <summary><c>INSIGHT_STREAM__MAX_SESSIONS</c> → <c>INSIGHT_STREAM:MAX_SESSIONS</c>, as for environment variables.</summary>
+    public static string ToConfigurationKey(string settingName) =>
+        settingName.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal);
 }

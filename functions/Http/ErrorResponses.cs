@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using AudioFunctions.Errors;
 using AudioFunctions.Storage;
 using AudioFunctions.Wire;
@@ -33,6 +34,22 @@ internal sealed partial class ErrorResponses(RequestDelegate next, ILogger<Error
             context.Response.Clear();
             await WireResult.WriteAsync(context, Body(code, detail), status);
         }
+    }
+
+    /// <summary>
+    /// Gives routing's own 404 and 405 answers (no function at that path, or not for that method)
+    /// the same error body as every other failure.
+    /// </summary>
+    public static Task ForRoutingAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        var (code, detail) = http.Response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => (ErrorCodes.NotFound, $"No function answers {http.Request.Method} {http.Request.Path}."),
+            StatusCodes.Status405MethodNotAllowed => (ErrorCodes.MethodNotAllowed, $"{http.Request.Path} does not answer {http.Request.Method}."),
+            _ => (null, null),
+        };
+        return code is null ? Task.CompletedTask : WireResult.WriteAsync(http, Body(code, detail!), http.Response.StatusCode);
     }
 
     public static WireValue Body(string code, string detail) =>

@@ -31,12 +31,20 @@ public static class WireFields
     public static string? OptionalString(WireValue map, string field, int maxLength, string? path = null) =>
         Optional(map, field) is { } value ? AsString(value, field, path, maxLength, allowEmpty: true) : null;
 
+    /// <summary>
+    /// An integral value. Integers beyond the 64-bit range come back as <see cref="long.MaxValue"/>
+    /// or <see cref="long.MinValue"/>, so the caller's range check names the real problem.
+    /// </summary>
     public static long RequiredInteger(WireValue map, string field)
     {
         var value = Required(map, field);
-        return value.TryGetInt64(out var integer)
-            ? integer
-            : throw Invalid(field, null, $"must be an integer, not {Describe(value)}");
+        if (value.TryGetInt64(out var integer))
+            return integer;
+        if (value.Kind == WireKind.Integer)
+            return long.MaxValue; // only unsigned values above long.MaxValue fail TryGetInt64
+        if (value.TryGetDouble(out var number) && double.IsFinite(number) && Math.Floor(number) == number)
+            return number > 0 ? long.MaxValue : long.MinValue;
+        throw Invalid(field, null, $"must be an integer, not {Describe(value)}");
     }
 
     public static bool? OptionalBoolean(WireValue map, string field) => Optional(map, field) switch
@@ -99,7 +107,7 @@ public static class WireFields
         WireKind.Nil => "nil",
         WireKind.Boolean => "a boolean",
         WireKind.Integer => "an integer",
-        WireKind.Float => "a number with a fraction",
+        WireKind.Float => value.TryGetDouble(out var number) && double.IsFinite(number) ? $"{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "a non-finite number",
         WireKind.String => "a string",
         WireKind.Binary => "binary data",
         WireKind.Array => "a list",

@@ -22,6 +22,9 @@ public static class ErrorCodes
     public const string SessionExpired = "session_expired";
     public const string NotFound = "not_found";
 
+    // 405
+    public const string MethodNotAllowed = "method_not_allowed";
+
     // 409
     public const string SessionExists = "session_exists";
     public const string SeqGap = "seq_gap";

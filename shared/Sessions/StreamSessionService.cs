@@ -20,8 +20,8 @@ public sealed class StreamSessionService(
     TimeProvider clock,
     ILogger<StreamSessionService> logger)
 {
-    /// <summary>Record writes lost to other writers before a frame is answered with 503 busy.</summary>
-    private const int MaxFrameAttempts = 16;
+    /// <summary>Record writes lost to other writers before a request is answered with 503 busy.</summary>
+    private const int MaxAttempts = 16;
 
     /// <summary>
     /// A registry entry may precede its record by one storage round trip; an entry whose record is
@@ -80,7 +80,7 @@ public sealed class StreamSessionService(
                 $"A frame may carry at most {Options.MaxFrameBytes} bytes; this one has {frame.Length}.");
         var blocks = AudioSegmentStore.BlocksFor(frame.Length);
 
-        for (var attempt = 0; attempt < MaxFrameAttempts; attempt++)
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             // The cached record serves only the plain case (the next seq of a live session); any
             // other decision is taken on a fresh read.
@@ -150,14 +150,13 @@ public sealed class StreamSessionService(
             // committed length, where no reader looks. Start over from a fresh read.
             await ActiveSessionRegistry.BackOffAsync(attempt, cancellationToken);
         }
-        throw ServiceException.Unavailable(ErrorCodes.SessionBusy,
-            $"Session {sessionId} is receiving frames from several writers at once; send frames one at a time.");
+        throw Busy(sessionId);
     }
 
     /// <summary>Ends the session; ending it again answers the same result.</summary>
     public async Task<StreamEndResult> EndAsync(string sessionId, EndStreamCommand command, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var (session, etag) = await LoadCurrentAsync(sessionId, cancellationToken);
             if (session.Result is { } earlier)
@@ -186,12 +185,13 @@ public sealed class StreamSessionService(
             SessionLog.Ended(logger, sessionId, session.TotalBytes, result.DurationSeconds);
             return result;
         }
+        throw Busy(sessionId);
     }
 
     /// <summary>Aborts the session and removes its audio (unless configured to keep it). Idempotent.</summary>
     public async Task<StreamSession> AbortAsync(string sessionId, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var (session, etag) = await LoadCurrentAsync(sessionId, cancellationToken);
             if (session.Status == SessionStatus.Aborted)
@@ -217,6 +217,7 @@ public sealed class StreamSessionService(
             SessionLog.Aborted(logger, sessionId);
             return aborted;
         }
+        throw Busy(sessionId);
     }
 
     /// <summary>Expires every session idle past the timeout and drops registry entries left by crashes.</summary>
@@ -357,6 +358,10 @@ public sealed class StreamSessionService(
                     $"Session {session.SessionId} has ended (status {session.Status.ToString().ToLowerInvariant()}).");
         }
     }
+
+    private static ServiceException Busy(string sessionId) =>
+        ServiceException.Unavailable(ErrorCodes.SessionBusy,
+            $"Session {sessionId} is being changed by several requests at once; send frames one at a time and retry.");
 
     private static ServiceException UnknownSession(string sessionId) =>
         ServiceException.NotFound(ErrorCodes.SessionNotFound, $"No session '{sessionId}' exists.");

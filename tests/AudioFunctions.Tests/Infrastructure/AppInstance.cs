@@ -39,14 +39,14 @@ public sealed class AppInstance : IAsyncDisposable
         {
             ["urls"] = "http://127.0.0.1:0",
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["STORAGE:CONTAINER_PREFIX"] = containerPrefix,
-            ["STORAGE:MAX_RETRIES"] = "1",
-            ["STORAGE:NETWORK_TIMEOUT_S"] = "5",
+            ["STORAGE__CONTAINER_PREFIX"] = containerPrefix,
+            ["STORAGE__MAX_RETRIES"] = "1",
+            ["STORAGE__NETWORK_TIMEOUT_S"] = "5",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-            overrides[key.Replace("__", ":", StringComparison.Ordinal)] = value;
+            overrides[key] = value;
 
         var app = AudioFunctionsHost.Create([], overrides);
         await app.StartAsync();
