@@ -8,37 +8,6 @@ using AudioFunctions.Wire;
 
 namespace AudioFunctions.Tests.Functions.Hosting;
 
-/// <summary>Two apps for <see cref="FunctionKeyTests"/>: one without a function key, one with <c>AUTH__FUNCTION_KEY=k1</c>.</summary>
-public sealed class FunctionKeyApps : IAsyncLifetime
-{
-    public const string Key = "k1";
-
-    private AppInstance? _open;
-    private AppInstance? _keyed;
-
-    public AppInstance Open => _open ?? throw new InvalidOperationException("The app has not started.");
-
-    public AppInstance Keyed => _keyed ?? throw new InvalidOperationException("The app has not started.");
-
-    public async Task InitializeAsync()
-    {
-        var azurite = await AzuriteServer.Shared;
-        _open = await AppInstance.StartAsync(azurite, AppInstance.NewPrefix());
-        _keyed = await AppInstance.StartAsync(azurite, AppInstance.NewPrefix(), new Dictionary<string, string?>
-        {
-            ["AUTH__FUNCTION_KEY"] = Key,
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_open is not null)
-            await _open.DisposeAsync();
-        if (_keyed is not null)
-            await _keyed.DisposeAsync();
-    }
-}
-
 /// <summary>
 /// Local enforcement of function keys: off unless <c>AUTH__FUNCTION_KEY</c> is set; then every
 /// function-level route needs <c>x-functions-key</c> or <c>?code=</c>, and anonymous ones do not.

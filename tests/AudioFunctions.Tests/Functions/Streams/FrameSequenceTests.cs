@@ -6,18 +6,14 @@ using AudioFunctions.Tests.Infrastructure;
 namespace AudioFunctions.Tests.Functions.Streams;
 
 /// <summary>Client retries with <c>?seq=N</c>: a stored seq is acknowledged and not stored twice; a gap is refused.</summary>
-public sealed class FrameSequenceTests : IAsyncLifetime
+public sealed class FrameSequenceTests(AppFixture fixture) : IClassFixture<AppFixture>
 {
-    private AppInstance _app = null!;
-
-    public async Task InitializeAsync() => _app = await AppInstance.StartAsync(await AzuriteServer.Shared, AppInstance.NewPrefix());
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    private AppInstance App => fixture.App;
 
     [Fact]
     public async Task Retry_OfStoredSeq_IsAcknowledgedWithoutStoringTwice()
     {
-        var client = new StreamApiClient(_app.Client);
+        var client = new StreamApiClient(App.Client);
         var audio = TestSignals.Sine(new StreamAudioFormat(PcmEncoding.S16Le, 44_100, 2), seconds: 1);
         var sessionId = await client.StartSessionAsync("retry-" + Guid.NewGuid().ToString("N"));
         var pieces = TestSignals.OddPieces(audio, seed: 3, maxPiece: 30_000).ToArray();
@@ -39,13 +35,13 @@ public sealed class FrameSequenceTests : IAsyncLifetime
         (await client.SendFrameAsync(sessionId, pieces[0], 0)).AssertStatus(HttpStatusCode.OK);
 
         Assert.Equal(1.0, (await client.EndAsync(sessionId)).Number("duration_s"), 9);
-        Assert.Equal(audio, await StoredAudio.ReadAsync(_app.Services, sessionId));
+        Assert.Equal(audio, await StoredAudio.ReadAsync(App.Services, sessionId));
     }
 
     [Fact]
     public async Task Gap_IsRefusedWith409NamingTheExpectedSeq_AndStoresNothing()
     {
-        var client = new StreamApiClient(_app.Client);
+        var client = new StreamApiClient(App.Client);
         var sessionId = await client.StartSessionAsync("gap-" + Guid.NewGuid().ToString("N"));
         (await client.SendFrameAsync(sessionId, new byte[400], 0)).AssertStatus(HttpStatusCode.OK);
         (await client.SendFrameAsync(sessionId, new byte[400], 1)).AssertStatus(HttpStatusCode.OK);
@@ -55,18 +51,18 @@ public sealed class FrameSequenceTests : IAsyncLifetime
         var status = await client.StatusAsync(sessionId);
         Assert.Equal(800 / 4 / 44_100.0, status.Number("buffered_seconds"), 12);
         (await client.SendFrameAsync(sessionId, new byte[400], 2)).AssertStatus(HttpStatusCode.OK);
-        Assert.Equal(1200, (await StoredAudio.ReadAsync(_app.Services, sessionId)).Length);
+        Assert.Equal(1200, (await StoredAudio.ReadAsync(App.Services, sessionId)).Length);
     }
 
     [Fact]
     public async Task FramesWithoutSeq_TakeTheNextSeq_SoLaterSeqFramesContinueTheCount()
     {
-        var client = new StreamApiClient(_app.Client);
+        var client = new StreamApiClient(App.Client);
         var sessionId = await client.StartSessionAsync("mixed-" + Guid.NewGuid().ToString("N"));
         Assert.Equal(1, (await client.SendFrameAsync(sessionId, new byte[] { 1, 2, 3 })).Integer("next_seq"));
         Assert.Equal(2, (await client.SendFrameAsync(sessionId, new byte[] { 4 })).Integer("next_seq"));
         Assert.Equal(3, (await client.SendFrameAsync(sessionId, new byte[] { 5, 6 }, seq: 2)).Integer("next_seq"));
         (await client.SendFrameAsync(sessionId, new byte[] { 5, 6 }, seq: 1)).AssertStatus(HttpStatusCode.OK);
-        Assert.Equal(new byte[] { 1, 2, 3, 4, 5, 6 }, await StoredAudio.ReadAsync(_app.Services, sessionId));
+        Assert.Equal(new byte[] { 1, 2, 3, 4, 5, 6 }, await StoredAudio.ReadAsync(App.Services, sessionId));
     }
 }

@@ -6,13 +6,9 @@ using AudioFunctions.Tests.Infrastructure;
 namespace AudioFunctions.Tests.Functions.Streams;
 
 /// <summary>Reference 000's client flow against the real app and Azurite: start, frames, status, end.</summary>
-public sealed class StreamFlowTests : IAsyncLifetime
+public sealed class StreamFlowTests(AppFixture fixture) : IClassFixture<AppFixture>
 {
-    private AppInstance _app = null!;
-
-    public async Task InitializeAsync() => _app = await AppInstance.StartAsync(await AzuriteServer.Shared, AppInstance.NewPrefix());
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    private AppInstance App => fixture.App;
 
     public static TheoryData<BodyFormat, string, int> Formats()
     {
@@ -28,7 +24,7 @@ public sealed class StreamFlowTests : IAsyncLifetime
     [MemberData(nameof(Formats))]
     public async Task ReferenceFlow_StoresEveryByteExactly_ForEachFormatAndLayout(BodyFormat body, string pcmFormat, int channels)
     {
-        var client = new StreamApiClient(_app.Client, body);
+        var client = new StreamApiClient(App.Client, body);
         var format = StreamAudioFormatParser.Parse(pcmFormat, 44_100, channels);
         var audio = TestSignals.Sine(format, seconds: 2.5);
         var trackId = $"flow-{body}-{pcmFormat}-{channels}-{Guid.NewGuid():N}";
@@ -64,15 +60,15 @@ public sealed class StreamFlowTests : IAsyncLifetime
         Assert.False(end.Boolean("audio_stored"));
 
         Assert.Equal("completed", (await client.StatusAsync(sessionId)).String("status"));
-        Assert.Equal(audio, await StoredAudio.ReadAsync(_app.Services, sessionId));
+        Assert.Equal(audio, await StoredAudio.ReadAsync(App.Services, sessionId));
         // With no faults nothing uncommitted was written: the raw blobs are exactly the audio too.
-        Assert.Equal(audio, await StoredAudio.ReadRawBlobsAsync(_app.Services, sessionId));
+        Assert.Equal(audio, await StoredAudio.ReadRawBlobsAsync(App.Services, sessionId));
     }
 
     [Fact]
     public async Task Frames_JoinSamplesSplitAcrossFrames_ForOneByteFrames()
     {
-        var client = new StreamApiClient(_app.Client);
+        var client = new StreamApiClient(App.Client);
         var format = new StreamAudioFormat(PcmEncoding.S24Le, 8_000, 2);
         var audio = TestSignals.Sine(format, seconds: 0.01); // 80 frames of 6 bytes
         var sessionId = await client.StartSessionAsync("one-byte-" + Guid.NewGuid().ToString("N"), PcmEncodingNames.S24Le, 8_000, 2);
@@ -84,13 +80,13 @@ public sealed class StreamFlowTests : IAsyncLifetime
             Assert.Equal(i + 1, ack.Integer("next_seq"));
         }
         Assert.Equal(0.01, (await client.EndAsync(sessionId)).Number("duration_s"), 12);
-        Assert.Equal(audio, await StoredAudio.ReadAsync(_app.Services, sessionId));
+        Assert.Equal(audio, await StoredAudio.ReadAsync(App.Services, sessionId));
     }
 
     [Fact]
     public async Task End_CountsOnlyWholeSampleFrames_WhenTheStreamStopsMidSample()
     {
-        var client = new StreamApiClient(_app.Client);
+        var client = new StreamApiClient(App.Client);
         var format = new StreamAudioFormat(PcmEncoding.F32Le, 48_000, 2);
         var audio = TestSignals.Sine(format, seconds: 1);
         var sessionId = await client.StartSessionAsync("mid-sample-" + Guid.NewGuid().ToString("N"), PcmEncodingNames.F32Le, 48_000, 2);
@@ -99,13 +95,13 @@ public sealed class StreamFlowTests : IAsyncLifetime
         (await client.SendFrameAsync(sessionId, new byte[] { 1, 2, 3, 4, 5 })).AssertStatus(HttpStatusCode.OK);
 
         Assert.Equal(1.0, (await client.EndAsync(sessionId)).Number("duration_s"), 12);
-        Assert.Equal(audio.Length + 5, (await StoredAudio.ReadAsync(_app.Services, sessionId)).Length);
+        Assert.Equal(audio.Length + 5, (await StoredAudio.ReadAsync(App.Services, sessionId)).Length);
     }
 
     [Fact]
     public async Task Frames_AcceptAnyRateUpTo384kHz_AndReportDurationAtThatRate()
     {
-        var client = new StreamApiClient(_app.Client);
+        var client = new StreamApiClient(App.Client);
         var sessionId = await client.StartSessionAsync("rate-" + Guid.NewGuid().ToString("N"), PcmEncodingNames.S16Le, 11_025, 1);
         (await client.SendFrameAsync(sessionId, new byte[11_025 * 2 * 3])).AssertStatus(HttpStatusCode.OK);
         Assert.Equal(3.0, (await client.EndAsync(sessionId)).Number("duration_s"), 12);
