@@ -40,7 +40,7 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         Directory.CreateDirectory(location);
         var server = new AzuriteServer(location);
         await server.LaunchAsync(0, 0, 0);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Kill();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Release();
         return server;
     }
 
@@ -57,11 +57,25 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     /// <summary>Starts Azurite again on the same ports and data.</summary>
     public Task StartAgainAsync() => LaunchAsync(BlobPort, QueuePort, TablePort);
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
+    {
+        Release();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Stops Azurite and removes its data folder.</summary>
+    private void Release()
     {
         Kill();
-        await Task.Yield();
-        try { Directory.Delete(_location, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try
+        {
+            if (Directory.Exists(_location))
+                Directory.Delete(_location, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A temporary folder left behind is harmless.
+        }
     }
 
     private async Task LaunchAsync(int blobPort, int queuePort, int tablePort)
