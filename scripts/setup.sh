@@ -2,6 +2,8 @@
 # Installs what the app and its tests need and is missing; quick when everything is there.
 #   - npm packages of package.json (the Azurite storage emulator)
 #   - the System.IO.Hashing local package (scripts/hashing-shim.sh)
+#   - Debian packages the tests use: python3-msgpack and python3-httpx, for the reference Python
+#     client (they install into Debian's /usr/bin/python3)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -22,3 +24,7 @@ if [ ! -x node_modules/.bin/azurite ] || [ "$(cat "$stamp" 2>/dev/null)" != "$lo
 fi
 
 ./scripts/hashing-shim.sh
+
+if ! /usr/bin/python3 -c 'import msgpack, httpx' >/dev/null 2>&1; then
+  ./scripts/apt-install.sh python3-msgpack python3-httpx
+fi

@@ -1,5 +1,10 @@
+using AudioFunctions.Embedding;
+using AudioFunctions.Events;
+using AudioFunctions.Indexing;
+using AudioFunctions.Orchestration;
 using AudioFunctions.Sessions;
 using AudioFunctions.Storage;
+using AudioFunctions.Tracks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,20 +14,51 @@ namespace AudioFunctions;
 
 public static class AudioCoreServiceCollectionExtensions
 {
-    /// <summary>Registers the core library: options (validated at start), storage and stream sessions.</summary>
+    /// <summary>
+    /// Registers the core library: options (validated at start), storage, stream sessions, the
+    /// pipeline steps, embedders, the index and events, with their background services.
+    /// </summary>
     public static IServiceCollection AddAudioCore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<StreamOptions>().Bind(configuration.GetSection(StreamOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<StorageOptions>(configuration, StorageOptions.Section);
+        services.AddValidatedOptions<StreamOptions>(configuration, StreamOptions.Section);
+        services.AddValidatedOptions<PipelineOptions>(configuration, PipelineOptions.Section);
+        services.AddValidatedOptions<IndexOptions>(configuration, IndexOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => StorageAccount.FromConfiguration(configuration, sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton<StorageContainers>();
         services.AddSingleton<AudioSegmentStore>();
+        services.AddSingleton<WindowStore>();
+        services.AddSingleton<TrackStore>();
+
         services.AddSingleton<SessionRecords>();
         services.AddSingleton<SessionRecordCache>();
         services.AddSingleton<ActiveSessionRegistry>();
         services.AddSingleton<StreamSessionService>();
+
+        services.AddSingleton<WorkQueues>();
+        services.AddSingleton<WindowCheckpoints>();
+        services.AddSingleton<WindowStep>();
+        services.AddSingleton<EmbedStep>();
+        services.AddSingleton<FinalizeStep>();
+        services.AddSingleton<PipelineDispatcher>();
+
+        services.AddSingleton<IAudioEmbedder, DspAudioEmbedder>();
+        services.AddSingleton<ITextEmbedder, LexicalTextEmbedder>();
+
+        services.AddSingleton<TrackIndex>();
+        services.AddSingleton<TrackSearch>();
+        services.AddSingleton<TrackIndexSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<TrackIndexSync>());
+
+        services.AddSingleton<QueueEventPublisher>();
+        services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<QueueEventPublisher>());
+        services.AddHostedService(sp => sp.GetRequiredService<QueueEventPublisher>());
         return services;
     }
+
+    private static void AddValidatedOptions<T>(this IServiceCollection services, IConfiguration configuration, string section)
+        where T : class =>
+        services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
 }

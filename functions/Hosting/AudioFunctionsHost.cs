@@ -1,5 +1,7 @@
 using AudioFunctions.Functions.Health;
 using AudioFunctions.Functions.Http;
+using AudioFunctions.Functions.Orchestration;
+using AudioFunctions.Functions.Search;
 using AudioFunctions.Functions.Streams;
 using AudioFunctions.Sessions;
 
@@ -27,10 +29,12 @@ public static class AudioFunctionsHost
         builder.WebHost.UseUrls(CustomHandlerHost.ListenUrls(configuration));
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
-            // Frames are bounded by their own setting; this only keeps a ceiling above it.
+            // Bodies are bounded by their own settings (413 with an error body). Kestrel's ceiling sits
+            // well above them so that it can read and discard a moderately oversized body and the
+            // client receives that 413, rather than a connection reset in mid-upload.
             var maxFrameBytes = context.Configuration.GetSection(StreamOptions.Section).Get<StreamOptions>()?.MaxFrameBytes
                 ?? new StreamOptions().MaxFrameBytes;
-            kestrel.Limits.MaxRequestBodySize = Math.Max(maxFrameBytes, RequestBodies.MaxControlBodyBytes) + 1L;
+            kestrel.Limits.MaxRequestBodySize = 4L * Math.Max(maxFrameBytes, RequestBodies.MaxControlBodyBytes);
         });
 
         builder.Services.AddAudioCore(configuration);
@@ -41,6 +45,8 @@ public static class AudioFunctionsHost
         app.UseMiddleware<ErrorResponses>();
         app.MapHealthFunctions();
         app.MapStreamFunctions();
+        app.MapSearchFunctions();
+        app.MapPipelineFunctions();
         return app;
     }
 
@@ -50,6 +56,7 @@ public static class AudioFunctionsHost
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
         services.AddSingleton<FunctionCatalog>();
         services.AddHostedService<LocalTimerService>();
+        services.AddHostedService<LocalQueueListener>();
         return services;
     }
 }

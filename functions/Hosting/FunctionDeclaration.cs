@@ -12,4 +12,6 @@ public sealed record FunctionDeclaration(string Name, FunctionTrigger Trigger)
         new(name, new HttpTrigger(route, [method.ToLowerInvariant()], authLevel));
 
     public static FunctionDeclaration Timer(string name, string schedule) => new(name, new TimerTrigger(schedule));
+
+    public static FunctionDeclaration Queue(string name, string queueName) => new(name, new QueueTrigger(queueName));
 }

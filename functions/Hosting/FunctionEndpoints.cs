@@ -40,13 +40,42 @@ public static class FunctionEndpoints
         {
             // The timer's binding data (schedule status) does not change what the body does.
             var log = await run(context.RequestServices, context.RequestAborted);
-            var reply = new JsonObject
-            {
-                ["Outputs"] = new JsonObject(),
-                ["Logs"] = new JsonArray(log),
-                ["ReturnValue"] = null,
-            };
-            return Results.Text(reply.ToJsonString(), "application/json");
+            return InvocationReply(log);
         }).WithName(function.Name).AddEndpointFilter<FunctionKeyFilter>();
+    }
+
+    /// <summary>
+    /// Maps a queue-triggered function: <c>POST /{Name}</c> receives the Functions host's invocations.
+    /// A non-2xx answer fails the invocation, so the host retries the message and, after
+    /// <c>maxDequeueCount</c> deliveries, moves it to the poison queue. (Locally the app's own
+    /// listener reads the queue instead.)
+    /// </summary>
+    public static void MapQueueFunction(
+        this IEndpointRouteBuilder endpoints,
+        FunctionDeclaration function,
+        Func<IServiceProvider, QueueInvocation, CancellationToken, Task<string>> run)
+    {
+        if (function.Trigger is not QueueTrigger)
+            throw new ArgumentException($"Function '{function.Name}' is not queue-triggered.", nameof(function));
+        endpoints.ServiceProvider.GetRequiredService<FunctionCatalog>().Add(function);
+
+        endpoints.MapPost("/" + function.Name, async (HttpContext context) =>
+        {
+            using var body = await System.Text.Json.JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            var invocation = QueueInvocation.Parse(body.RootElement, "message");
+            var log = await run(context.RequestServices, invocation, context.RequestAborted);
+            return InvocationReply(log);
+        }).WithName(function.Name).AddEndpointFilter<FunctionKeyFilter>();
+    }
+
+    private static IResult InvocationReply(string log)
+    {
+        var reply = new JsonObject
+        {
+            ["Outputs"] = new JsonObject(),
+            ["Logs"] = new JsonArray(log),
+            ["ReturnValue"] = null,
+        };
+        return Results.Text(reply.ToJsonString(), "application/json");
     }
 }

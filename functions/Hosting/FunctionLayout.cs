@@ -15,6 +15,9 @@ public static class FunctionLayout
     /// <summary>The app's executable, as a self-contained publish names it.</summary>
     public static string ExecutableName => typeof(FunctionLayout).Assembly.GetName().Name!;
 
+    /// <summary>Deliveries of a failing queue message before the host moves it to the poison queue (as the local listener does by default).</summary>
+    public const int MaxDequeueCount = 5;
+
     public static JsonObject HostJson() => new()
     {
         ["version"] = "2.0",
@@ -32,6 +35,12 @@ public static class FunctionLayout
         ["extensions"] = new JsonObject
         {
             ["http"] = new JsonObject { ["routePrefix"] = HttpTrigger.RoutePrefix },
+            ["queues"] = new JsonObject
+            {
+                ["maxDequeueCount"] = MaxDequeueCount,
+                ["visibilityTimeout"] = "00:00:01",
+                ["batchSize"] = 16,
+            },
         },
         ["extensionBundle"] = new JsonObject
         {
@@ -40,7 +49,9 @@ public static class FunctionLayout
         },
     };
 
-    public static JsonObject FunctionJson(FunctionDeclaration function) => function.Trigger switch
+    /// <param name="function">The declared function.</param>
+    /// <param name="queuePrefix">The deployment's container prefix (<c>STORAGE__CONTAINER_PREFIX</c>), which queue names carry too.</param>
+    public static JsonObject FunctionJson(FunctionDeclaration function, string queuePrefix = "") => function.Trigger switch
     {
         HttpTrigger http => Bindings(
             new JsonObject
@@ -60,11 +71,19 @@ public static class FunctionLayout
             ["name"] = "timer",
             ["schedule"] = timer.Schedule,
         }),
+        QueueTrigger queue => Bindings(new JsonObject
+        {
+            ["type"] = "queueTrigger",
+            ["direction"] = "in",
+            ["name"] = "message",
+            ["queueName"] = queuePrefix + queue.QueueName,
+            ["connection"] = "AzureWebJobsStorage",
+        }),
         _ => throw new NotSupportedException($"No function.json form for {function.Trigger.GetType().Name}."),
     };
 
     /// <summary>Writes <c>host.json</c> and every <c>function.json</c> under <paramref name="directory"/>.</summary>
-    public static void Write(FunctionCatalog catalog, string directory)
+    public static void Write(FunctionCatalog catalog, string directory, string queuePrefix = "")
     {
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "host.json"), ToText(HostJson()));
@@ -72,7 +91,7 @@ public static class FunctionLayout
         {
             var folder = Path.Combine(directory, function.Name);
             Directory.CreateDirectory(folder);
-            File.WriteAllText(Path.Combine(folder, "function.json"), ToText(FunctionJson(function)));
+            File.WriteAllText(Path.Combine(folder, "function.json"), ToText(FunctionJson(function, queuePrefix)));
         }
     }
 

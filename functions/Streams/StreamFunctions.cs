@@ -1,6 +1,7 @@
 using AudioFunctions.Errors;
 using AudioFunctions.Functions.Hosting;
 using AudioFunctions.Functions.Http;
+using AudioFunctions.Orchestration;
 using AudioFunctions.Sessions;
 using Microsoft.Extensions.Options;
 
@@ -52,11 +53,23 @@ public static class StreamFunctions
         return new WireResult(StreamResponses.FrameStored(ack));
     }
 
-    private static async Task<WireResult> EndAsync(string sessionId, HttpRequest request, StreamSessionService sessions)
+    /// <summary>
+    /// Ends the stream and waits (at most <c>PIPELINE__END_WAIT_S</c>) for the track to be stored:
+    /// 200 with the result, or 202 with the status URL while it is still being finalized.
+    /// </summary>
+    private static async Task<WireResult> EndAsync(string sessionId, HttpRequest request, StreamSessionService sessions, IOptions<PipelineOptions> pipeline)
     {
         var command = StreamRequests.ParseEnd(await RequestBodies.ReadWireAsync(request));
-        var result = await sessions.EndAsync(sessionId, command, request.HttpContext.RequestAborted);
-        return new WireResult(StreamResponses.Ended(result));
+        var cancellationToken = request.HttpContext.RequestAborted;
+        await sessions.EndAsync(sessionId, command, cancellationToken);
+        var session = await sessions.WaitForOutcomeAsync(sessionId, TimeSpan.FromSeconds(pipeline.Value.EndWaitSeconds), cancellationToken);
+        return session switch
+        {
+            { Result: { } result } => new WireResult(StreamResponses.Ended(result)),
+            { Status: SessionStatus.Error } => throw ServiceException.Conflict(ErrorCodes.SessionFailed,
+                $"Session {sessionId} failed while being finalized: {session.Reason}"),
+            _ => new WireResult(StreamResponses.Finalizing(session, $"/{HttpTrigger.RoutePrefix}/v1/stream/{sessionId}/status"), StatusCodes.Status202Accepted),
+        };
     }
 
     private static async Task<WireResult> AbortAsync(string sessionId, HttpContext context, StreamSessionService sessions)

@@ -48,7 +48,8 @@ public static class StreamRequests
                 $"seq must be one non-negative integer; got '{values}'.");
     }
 
-    private static TrackMetadata ParseMetadata(WireValue? metadata) => metadata is null
+    /// <summary>The reference <c>metadata</c> map: name, artists, album, genres (all optional).</summary>
+    public static TrackMetadata ParseMetadata(WireValue? metadata) => metadata is null
         ? TrackMetadata.Empty
         : new TrackMetadata
         {

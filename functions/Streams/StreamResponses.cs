@@ -23,6 +23,13 @@ public static class StreamResponses
         ("text_stored", WireValue.Boolean(result.TextStored)),
         ("audio_stored", WireValue.Boolean(result.AudioStored)));
 
+    /// <summary>The 202 answer of an <c>end</c> whose track is still being stored.</summary>
+    public static WireValue Finalizing(StreamSession session, string statusUrl) => WireValue.Map(
+        ("session_id", WireValue.String(session.SessionId)),
+        ("track_id", WireValue.String(session.TrackId)),
+        ("status", WireValue.String(StatusName(session.Status))),
+        ("status_url", WireValue.String(statusUrl)));
+
     public static WireValue Status(StreamSession session, DateTimeOffset now)
     {
         var fields = new List<KeyValuePair<string, WireValue>>

@@ -13,6 +13,9 @@ public static class ErrorCodes
     public const string InvalidChannels = "invalid_channels";
     public const string InvalidSeq = "invalid_seq";
     public const string EmptyFrame = "empty_frame";
+    public const string InvalidEmbedding = "invalid_embedding";
+    public const string UnknownCollection = "unknown_collection";
+    public const string InvalidLimit = "invalid_limit";
 
     // 401
     public const string Unauthorized = "unauthorized";
@@ -20,6 +23,7 @@ public static class ErrorCodes
     // 404
     public const string SessionNotFound = "session_not_found";
     public const string SessionExpired = "session_expired";
+    public const string TrackNotFound = "track_not_found";
     public const string NotFound = "not_found";
 
     // 405
@@ -30,6 +34,7 @@ public static class ErrorCodes
     public const string SeqGap = "seq_gap";
     public const string SessionEnded = "session_ended";
     public const string SessionAborted = "session_aborted";
+    public const string SessionFailed = "session_failed";
 
     // 413, 415
     public const string FrameTooLarge = "frame_too_large";

@@ -37,7 +37,19 @@ public sealed record StreamSession
 
     public IReadOnlyList<AudioSegment> Segments { get; init; } = [];
 
-    public int WindowsCompleted { get; init; }
+    /// <summary>Samples between window starts at 48 kHz, fixed at start (480,000 = no overlap).</summary>
+    public int HopSamples { get; init; } = Audio.AudioWindow.Samples;
+
+    /// <summary>Audio bytes already announced to the window step; the next step is due a hop of audio later.</summary>
+    public long WindowStepQueuedAtBytes { get; init; }
+
+    /// <summary>Indices of the windows whose vectors are stored, ascending.</summary>
+    public IReadOnlyList<int> EmbeddedWindows { get; init; } = [];
+
+    public int WindowsCompleted => EmbeddedWindows.Count;
+
+    /// <summary>What the client asked for at <c>end</c>, once it has.</summary>
+    public EndStreamCommand? End { get; init; }
 
     /// <summary>The answer <c>end</c> gave, once the session has ended.</summary>
     public StreamEndResult? Result { get; init; }

@@ -1,5 +1,7 @@
 using Azure;
 using AudioFunctions.Errors;
+using AudioFunctions.Events;
+using AudioFunctions.Orchestration;
 using AudioFunctions.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,16 +9,20 @@ using Microsoft.Extensions.Options;
 namespace AudioFunctions.Sessions;
 
 /// <summary>
-/// Stream sessions over storage alone: start, frames, end, abort, status and the expiry sweep.
-/// No state is held between calls; every change is a compare-and-swap on the session record, and
-/// a frame is acknowledged only once both its bytes and the record that counts them are stored.
+/// Stream sessions over storage alone: start, frames, end, abort, status, the expiry sweep, and the
+/// transitions the pipeline steps report. No state is held between calls; every change is a
+/// compare-and-swap on the session record, and a frame is acknowledged only once both its bytes
+/// and the record that counts them are stored.
 /// </summary>
-public sealed class StreamSessionService(
+public sealed partial class StreamSessionService(
     SessionRecords records,
     ActiveSessionRegistry registry,
     AudioSegmentStore audio,
     SessionRecordCache cache,
+    WorkQueues queues,
+    IEventPublisher events,
     IOptions<StreamOptions> options,
+    IOptions<PipelineOptions> pipelineOptions,
     TimeProvider clock,
     ILogger<StreamSessionService> logger)
 {
@@ -42,6 +48,7 @@ public sealed class StreamSessionService(
             TrackId = command.TrackId,
             Metadata = command.Metadata,
             Format = command.Format,
+            HopSamples = pipelineOptions.Value.HopSamples,
             CreatedAt = now,
             LastActivityAt = now,
         };
@@ -60,6 +67,7 @@ public sealed class StreamSessionService(
             throw;
         }
         SessionLog.Started(logger, session.SessionId, session.TrackId);
+        events.Publish(SessionEvents.Started(session));
         return session;
     }
 
@@ -68,192 +76,26 @@ public sealed class StreamSessionService(
         (await LoadCurrentAsync(sessionId, cancellationToken)).Value;
 
     /// <summary>
-    /// Stores one frame of raw bytes. With <paramref name="seq"/>, a seq already stored is
-    /// acknowledged without writing, and a seq past the next expected one is a 409.
+    /// Applies <paramref name="change"/> to the stored record by compare-and-swap, retrying on
+    /// conflicts. The change returns null when the record needs no change (nothing is written).
+    /// Returns the record as it stands afterwards.
     /// </summary>
-    public async Task<FrameAck> AppendFrameAsync(string sessionId, long? seq, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    internal async Task<(StreamSession Session, bool Changed)> UpdateAsync(
+        string sessionId, Func<StreamSession, StreamSession?> change, CancellationToken cancellationToken)
     {
-        if (frame.IsEmpty)
-            throw ServiceException.BadRequest(ErrorCodes.EmptyFrame, "The frame carries no bytes.");
-        if (frame.Length > Options.MaxFrameBytes)
-            throw new ServiceException(ErrorKind.PayloadTooLarge, ErrorCodes.FrameTooLarge,
-                $"A frame may carry at most {Options.MaxFrameBytes} bytes; this one has {frame.Length}.");
-        var blocks = AudioSegmentStore.BlocksFor(frame.Length);
-
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            // The cached record serves only the plain case (the next seq of a live session); any
-            // other decision is taken on a fresh read.
-            var current = default(Versioned<StreamSession>);
-            var fromCache = attempt == 0 && cache.TryGet(sessionId, out current)
-                && (seq is null || seq == current.Value.NextSeq)
-                && clock.GetUtcNow() - current.Value.LastActivityAt <= Options.SessionTimeout;
-            if (!fromCache)
-                current = await LoadCurrentAsync(sessionId, cancellationToken);
-            var (session, etag) = current;
-            EnsureActive(session);
-            if (seq is { } s)
+            var (session, etag) = await LoadCurrentAsync(sessionId, cancellationToken);
+            if (change(session) is not { } changed)
+                return (session, false);
+            if (await records.TryReplaceAsync(changed, etag, cancellationToken) is not null)
             {
-                if (s < session.NextSeq)
-                    return Ack(session, duplicate: true);
-                if (s > session.NextSeq)
-                    throw ServiceException.Conflict(ErrorCodes.SeqGap,
-                        $"Expected seq {session.NextSeq} but got {s}; send the missing frames first.");
-            }
-
-            var segment = session.Segments.Count > 0 ? session.Segments[^1] : null;
-            if (segment is null || segment.Blocks + blocks > AudioSegmentStore.MaxBlocksPerSegment)
-            {
-                if (fromCache)
-                {
-                    cache.Forget(sessionId);
-                    continue;
-                }
-                await OpenSegmentAsync(session, etag, segment is null ? "start" : "a full segment", cancellationToken);
-                continue;
-            }
-
-            var outcome = await audio.AppendAsync(sessionId, segment.Index, segment.Bytes, frame, cancellationToken);
-            if (outcome != AppendOutcome.Appended && fromCache)
-            {
-                // Most likely another instance took frames since this copy was made.
                 cache.Forget(sessionId);
-                continue;
+                return (changed, true);
             }
-            switch (outcome)
-            {
-                case AppendOutcome.SegmentMissing:
-                    await audio.CreateSegmentAsync(sessionId, segment.Index, cancellationToken);
-                    continue;
-                case AppendOutcome.PositionMismatch or AppendOutcome.SegmentFull:
-                    // Bytes nobody committed sit at the segment's end. Append blobs cannot be cut,
-                    // so the committed prefix stays as it is and new audio goes to a fresh segment.
-                    await OpenSegmentAsync(session, etag, "uncommitted bytes", cancellationToken);
-                    continue;
-            }
-
-            var committed = session with
-            {
-                Segments = WithLast(session.Segments, segment with { Bytes = segment.Bytes + frame.Length, Blocks = segment.Blocks + blocks }),
-                TotalBytes = session.TotalBytes + frame.Length,
-                NextSeq = session.NextSeq + 1,
-                LastActivityAt = clock.GetUtcNow(),
-            };
-            if (await records.TryReplaceAsync(committed, etag, cancellationToken) is { } written)
-            {
-                cache.Remember(new Versioned<StreamSession>(committed, written));
-                return Ack(committed, duplicate: false);
-            }
-            cache.Forget(sessionId);
-
-            // Another writer changed the record first; the bytes just appended lie past the
-            // committed length, where no reader looks. Start over from a fresh read.
             await ActiveSessionRegistry.BackOffAsync(attempt, cancellationToken);
         }
         throw Busy(sessionId);
-    }
-
-    /// <summary>Ends the session; ending it again answers the same result.</summary>
-    public async Task<StreamEndResult> EndAsync(string sessionId, EndStreamCommand command, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
-        {
-            var (session, etag) = await LoadCurrentAsync(sessionId, cancellationToken);
-            if (session.Result is { } earlier)
-            {
-                await registry.RemoveAsync(sessionId, cancellationToken); // finishes an end cut short by a crash
-                return earlier;
-            }
-            EnsureActive(session);
-
-            // Windowing and embedding are not part of ending yet: the audio is what is stored.
-            var result = new StreamEndResult(session.TrackId, session.BufferedSeconds, 0, TextStored: false, AudioStored: false);
-            var ended = session with
-            {
-                Status = SessionStatus.Completed,
-                Reason = SessionReasons.Ended,
-                EndedAt = clock.GetUtcNow(),
-                Result = result,
-            };
-            if (await records.TryReplaceAsync(ended, etag, cancellationToken) is null)
-            {
-                await ActiveSessionRegistry.BackOffAsync(attempt, cancellationToken);
-                continue;
-            }
-            cache.Forget(sessionId);
-            await registry.RemoveAsync(sessionId, cancellationToken);
-            SessionLog.Ended(logger, sessionId, session.TotalBytes, result.DurationSeconds);
-            return result;
-        }
-        throw Busy(sessionId);
-    }
-
-    /// <summary>Aborts the session and removes its audio (unless configured to keep it). Idempotent.</summary>
-    public async Task<StreamSession> AbortAsync(string sessionId, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
-        {
-            var (session, etag) = await LoadCurrentAsync(sessionId, cancellationToken);
-            if (session.Status == SessionStatus.Aborted)
-            {
-                await ReleaseAbortedAsync(session, cancellationToken);
-                return session;
-            }
-            EnsureActive(session);
-
-            var aborted = session with
-            {
-                Status = SessionStatus.Aborted,
-                Reason = SessionReasons.AbortedByClient,
-                EndedAt = clock.GetUtcNow(),
-            };
-            if (await records.TryReplaceAsync(aborted, etag, cancellationToken) is null)
-            {
-                await ActiveSessionRegistry.BackOffAsync(attempt, cancellationToken);
-                continue;
-            }
-            cache.Forget(sessionId);
-            await ReleaseAbortedAsync(aborted, cancellationToken);
-            SessionLog.Aborted(logger, sessionId);
-            return aborted;
-        }
-        throw Busy(sessionId);
-    }
-
-    /// <summary>Expires every session idle past the timeout and drops registry entries left by crashes.</summary>
-    public async Task<SweepReport> SweepAsync(CancellationToken cancellationToken)
-    {
-        var entries = await registry.GetEntriesAsync(cancellationToken);
-        int expired = 0, released = 0;
-        foreach (var entry in entries)
-        {
-            var stored = await records.GetAsync(entry.SessionId, cancellationToken);
-            if (stored is null)
-            {
-                if (clock.GetUtcNow() - entry.StartedAt <= MissingRecordGrace)
-                    continue;
-                await registry.RemoveAsync(entry.SessionId, cancellationToken);
-                released++;
-                continue;
-            }
-
-            var wasActive = stored.Value.Value.Status == SessionStatus.Active;
-            var (session, _) = await ExpireIfDueAsync(stored.Value, cancellationToken);
-            if (wasActive && session.Reason == SessionReasons.Expired)
-                expired++;
-            else if (session.Status != SessionStatus.Active)
-            {
-                // A transition whose clean-up was cut short: finish it.
-                if (session.Status == SessionStatus.Aborted)
-                    await ReleaseAbortedAsync(session, cancellationToken);
-                else
-                    await registry.RemoveAsync(session.SessionId, cancellationToken);
-                released++;
-            }
-        }
-        var report = new SweepReport(entries.Count, expired, released);
-        SessionLog.Swept(logger, report.Checked, report.Expired, report.Released);
-        return report;
     }
 
     private async Task<Versioned<StreamSession>> LoadCurrentAsync(string sessionId, CancellationToken cancellationToken)
@@ -287,6 +129,7 @@ public sealed class StreamSessionService(
             {
                 await ReleaseAbortedAsync(expired, cancellationToken);
                 SessionLog.Expired(logger, session.SessionId, idle.TotalSeconds);
+                events.Publish(SessionEvents.Ended(EventTypes.SessionExpired, expired));
                 return new Versioned<StreamSession>(expired, written);
             }
             stored = await records.GetAsync(session.SessionId, cancellationToken) ?? throw UnknownSession(session.SessionId);
@@ -302,22 +145,6 @@ public sealed class StreamSessionService(
         return session.Status == SessionStatus.Active;
     }
 
-    private async Task OpenSegmentAsync(StreamSession session, ETag etag, string reason, CancellationToken cancellationToken)
-    {
-        var index = session.Segments.Count > 0 ? session.Segments[^1].Index + 1 : 0;
-        await audio.CreateSegmentAsync(session.SessionId, index, cancellationToken);
-        var opened = session with { Segments = [.. session.Segments, new AudioSegment(index, 0, 0)] };
-        if (await records.TryReplaceAsync(opened, etag, cancellationToken) is not null)
-            SessionLog.SegmentOpened(logger, session.SessionId, index, reason);
-    }
-
-    private async Task ReleaseAbortedAsync(StreamSession session, CancellationToken cancellationToken)
-    {
-        if (!Options.KeepAbortedAudio)
-            await audio.DeleteSessionAudioAsync(session.SessionId, cancellationToken);
-        await registry.RemoveAsync(session.SessionId, cancellationToken);
-    }
-
     private async Task ReleaseQuietlyAsync(string sessionId)
     {
         try
@@ -329,18 +156,6 @@ public sealed class StreamSessionService(
             SessionLog.ReleaseDeferred(logger, sessionId, e);
         }
     }
-
-    private static AudioSegment[] WithLast(IReadOnlyList<AudioSegment> segments, AudioSegment last)
-    {
-        var copy = new AudioSegment[segments.Count];
-        for (var i = 0; i < copy.Length - 1; i++)
-            copy[i] = segments[i];
-        copy[^1] = last;
-        return copy;
-    }
-
-    private static FrameAck Ack(StreamSession session, bool duplicate) =>
-        new(session.BufferedSeconds, session.WindowsCompleted, session.NextSeq, duplicate);
 
     private static void EnsureActive(StreamSession session)
     {

@@ -83,6 +83,32 @@ public sealed class AudioSegmentStore(StorageContainers containers)
         }
     }
 
+    /// <summary>
+    /// Reads acknowledged audio bytes [<paramref name="offset"/>, offset + destination.Length) of the
+    /// session, across segments, into <paramref name="destination"/>.
+    /// </summary>
+    public async Task ReadAsync(StreamSession session, long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        if (offset < 0 || offset + destination.Length > session.TotalBytes)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"Bytes {offset}..{offset + destination.Length} lie outside the {session.TotalBytes} stored.");
+        long segmentStart = 0;
+        foreach (var segment in session.Segments)
+        {
+            var segmentEnd = segmentStart + segment.Bytes;
+            if (segmentEnd > offset && !destination.IsEmpty)
+            {
+                var from = offset - segmentStart;
+                var count = (int)Math.Min(segment.Bytes - from, destination.Length);
+                var options = new BlobDownloadOptions { Range = new HttpRange(from, count) };
+                var content = await Segment(session.SessionId, segment.Index).DownloadContentAsync(options, cancellationToken);
+                content.Value.Content.ToMemory().Span.CopyTo(destination.Span);
+                destination = destination[count..];
+                offset += count;
+            }
+            segmentStart = segmentEnd;
+        }
+    }
+
     /// <summary>Removes every blob of the session's audio folder.</summary>
     public async Task DeleteSessionAudioAsync(string sessionId, CancellationToken cancellationToken)
     {

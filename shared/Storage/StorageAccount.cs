@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 
 namespace AudioFunctions.Storage;
@@ -8,32 +9,47 @@ namespace AudioFunctions.Storage;
 /// <summary>
 /// Clients for the storage account named by the <c>AzureWebJobsStorage</c> setting: a connection
 /// string (<c>UseDevelopmentStorage=true</c> for Azurite on its default ports), or, with managed
-/// identity, <c>AzureWebJobsStorage__accountName</c> or <c>AzureWebJobsStorage__blobServiceUri</c>
-/// (plus <c>__credential=managedidentity</c> and <c>__clientId</c> for a user-assigned identity).
+/// identity, <c>AzureWebJobsStorage__accountName</c> (or <c>__blobServiceUri</c> and
+/// <c>__queueServiceUri</c>), plus <c>__credential=managedidentity</c> and
+/// <c>__clientId</c> for a user-assigned identity.
 /// </summary>
 public sealed class StorageAccount
 {
     public const string ConnectionSetting = "AzureWebJobsStorage";
 
-    private StorageAccount(BlobServiceClient blobs) => Blobs = blobs;
+    private StorageAccount(BlobServiceClient blobs, QueueServiceClient queues)
+    {
+        Blobs = blobs;
+        Queues = queues;
+    }
 
     public BlobServiceClient Blobs { get; }
+
+    public QueueServiceClient Queues { get; }
 
     public static StorageAccount FromConfiguration(IConfiguration configuration, StorageOptions options)
     {
         var blobOptions = new BlobClientOptions();
         ApplyRetry(blobOptions, options);
+        // Base64 is what the Functions queue trigger expects by default (extensions.queues.messageEncoding).
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        ApplyRetry(queueOptions, options);
 
         var section = configuration.GetSection(ConnectionSetting);
         if (!string.IsNullOrWhiteSpace(section.Value))
-            return new StorageAccount(new BlobServiceClient(section.Value, blobOptions));
+            return new StorageAccount(new BlobServiceClient(section.Value, blobOptions), new QueueServiceClient(section.Value, queueOptions));
 
-        var blobUri = section["blobServiceUri"] is { Length: > 0 } uri ? new Uri(uri)
-            : section["accountName"] is { Length: > 0 } name ? new Uri($"https://{name}.blob.core.windows.net")
+        var account = section["accountName"];
+        var blobUri = section["blobServiceUri"] is { Length: > 0 } blob ? new Uri(blob)
+            : account is { Length: > 0 } ? new Uri($"https://{account}.blob.core.windows.net")
             : throw new InvalidOperationException(
                 $"No storage account is configured. Set {ConnectionSetting} to a connection string " +
                 $"(UseDevelopmentStorage=true for Azurite) or {ConnectionSetting}__accountName for managed identity.");
-        return new StorageAccount(new BlobServiceClient(blobUri, Credential(section), blobOptions));
+        var queueUri = section["queueServiceUri"] is { Length: > 0 } queue ? new Uri(queue)
+            : account is { Length: > 0 } ? new Uri($"https://{account}.queue.core.windows.net")
+            : throw new InvalidOperationException($"Set {ConnectionSetting}__queueServiceUri beside {ConnectionSetting}__blobServiceUri.");
+        var credential = Credential(section);
+        return new StorageAccount(new BlobServiceClient(blobUri, credential, blobOptions), new QueueServiceClient(queueUri, credential, queueOptions));
     }
 
     private static TokenCredential Credential(IConfigurationSection section) =>

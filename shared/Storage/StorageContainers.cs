@@ -17,15 +17,19 @@ public sealed class StorageContainers
         var prefix = options.Value.ContainerPrefix;
         Sessions = account.Blobs.GetBlobContainerClient(prefix + "sessions");
         Audio = account.Blobs.GetBlobContainerClient(prefix + "audio");
+        Tracks = account.Blobs.GetBlobContainerClient(prefix + "tracks");
     }
 
-    /// <summary>Session records and the active-session registry (small JSON blobs).</summary>
+    /// <summary>Session records, pipeline checkpoints and the active-session registry (small JSON blobs).</summary>
     public BlobContainerClient Sessions { get; }
 
-    /// <summary>Raw audio segments, one folder per session.</summary>
+    /// <summary>Per session: raw audio segments, the 48 kHz mono stream, windows and window vectors.</summary>
     public BlobContainerClient Audio { get; }
 
-    public IEnumerable<BlobContainerClient> All => [Sessions, Audio];
+    /// <summary>Stored tracks: one document and the track's vectors per track.</summary>
+    public BlobContainerClient Tracks { get; }
+
+    public IEnumerable<BlobContainerClient> All => [Sessions, Audio, Tracks];
 
     /// <summary>Creates the containers once per process; cheap after the first success.</summary>
     public async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)

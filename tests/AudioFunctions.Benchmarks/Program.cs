@@ -5,6 +5,11 @@ var commands = new Dictionary<string, Func<BenchmarkArguments, Task<int>>>
 {
     // stream [--sessions 8] [--seconds 30] [--frame-ms 100]
     ["stream"] = StreamIngestBenchmark.RunAsync,
+    // searchable [--minutes 5] [--speed 1] [--runs 3]
+    ["searchable"] = SearchableLatencyBenchmark.RunAsync,
+    ["search"] = SearchBenchmark.RunAsync,
+    ["resample"] = ResampleBenchmark.RunAsync,
+    ["embed"] = EmbedBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

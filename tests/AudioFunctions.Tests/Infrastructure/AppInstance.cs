@@ -42,6 +42,9 @@ public sealed class AppInstance : IAsyncDisposable
             ["STORAGE__CONTAINER_PREFIX"] = containerPrefix,
             ["STORAGE__MAX_RETRIES"] = "1",
             ["STORAGE__NETWORK_TIMEOUT_S"] = "5",
+            ["INDEX__SNAPSHOT_PATH"] = Path.Combine(Path.GetTempPath(), "audiofunctions-index", containerPrefix + "vectors.snapshot"),
+            ["INDEX__SYNC_INTERVAL_S"] = "1",
+            ["PIPELINE__RETRY_DELAY_S"] = "0.2",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         };

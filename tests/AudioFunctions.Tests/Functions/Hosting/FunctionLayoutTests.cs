@@ -29,10 +29,22 @@ public sealed class FunctionLayoutTests : IDisposable
         ["StreamAbort"] = ("delete", "v1/stream/{sessionId}", "function"),
         ["StreamStatus"] = ("get", "v1/stream/{sessionId}/status", "function"),
         ["Health"] = ("get", "health", "anonymous"),
+        ["EmbedText"] = ("post", "v1/embed/text", "function"),
+        ["SearchTracks"] = ("post", "v1/tracks/search", "function"),
+        ["GetTrack"] = ("get", "v1/tracks/{trackId}", "function"),
+    };
+
+    /// <summary>The pipeline's queue-triggered functions and the queues they read.</summary>
+    private static readonly Dictionary<string, string> ExpectedQueues = new()
+    {
+        ["WindowStep"] = "window-steps",
+        ["EmbedStep"] = "embed-steps",
+        ["FinalizeStep"] = "finalize-steps",
     };
 
     private static readonly string[] ExpectedNames =
-        ["StreamStart", "StreamFrames", "StreamEnd", "StreamAbort", "StreamStatus", "Health", "SweepExpiredSessions"];
+        ["StreamStart", "StreamFrames", "StreamEnd", "StreamAbort", "StreamStatus", "Health", "SweepExpiredSessions",
+         "EmbedText", "SearchTracks", "GetTrack", "WindowStep", "EmbedStep", "FinalizeStep"];
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "audiofunctions-layout-" + Guid.NewGuid().ToString("N"));
 
@@ -183,6 +195,33 @@ public sealed class FunctionLayoutTests : IDisposable
         Assert.Equal(HealthFunctions.Health, functions.Single(f => f.Name == "Health"));
     }
 
+    [Fact]
+    public async Task QueueFunctionJson_HasTheQueueTrigger_OnTheStepsQueue()
+    {
+        var (directory, functions) = await WriteLayoutAsync();
+
+        Assert.Equal(ExpectedQueues.Keys.Order(), functions.Where(f => f.Trigger is QueueTrigger).Select(f => f.Name).Order());
+        foreach (var (name, queue) in ExpectedQueues)
+        {
+            var binding = Assert.Single(ReadJson(Path.Combine(directory, name, "function.json"))["bindings"]!.AsArray())!.AsObject();
+            Assert.Equal("queueTrigger", Text(binding["type"]));
+            Assert.Equal("in", Text(binding["direction"]));
+            Assert.Equal("message", Text(binding["name"]));
+            Assert.Equal(queue, Text(binding["queueName"]));
+            Assert.Equal("AzureWebJobsStorage", Text(binding["connection"]));
+        }
+        // The host gives up on a message after as many deliveries as the local listener does.
+        var queues = ReadJson(Path.Combine(directory, "host.json"))["extensions"]!["queues"]!;
+        Assert.Equal(new AudioFunctions.Orchestration.PipelineOptions().MaxDequeueCount, queues["maxDequeueCount"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void QueueFunctionJson_NamesThePrefixedQueue_WhenTheDeploymentSharesItsAccount()
+    {
+        var json = FunctionLayout.FunctionJson(AudioFunctions.Functions.Orchestration.PipelineFunctions.EmbedStep, "prod-");
+        Assert.Equal("prod-embed-steps", Text(json["bindings"]![0]!["queueName"]));
+    }
+
     // ---------------------------------------------------------------- the layout against the running app
 
     [Fact]
@@ -195,7 +234,9 @@ public sealed class FunctionLayoutTests : IDisposable
         foreach (var function in functions.Where(f => f.Trigger is HttpTrigger))
         {
             var input = ReadJson(Path.Combine(directory, function.Name, "function.json"))["bindings"]![0]!;
-            var path = "/api/" + Text(input["route"]).Replace("{sessionId}", Guid.NewGuid().ToString("D"), StringComparison.Ordinal);
+            var path = "/api/" + Text(input["route"])
+                .Replace("{sessionId}", Guid.NewGuid().ToString("D"), StringComparison.Ordinal)
+                .Replace("{trackId}", "no-such-track", StringComparison.Ordinal);
             foreach (var method in input["methods"]!.AsArray().Select(Text))
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), path);
@@ -204,9 +245,9 @@ public sealed class FunctionLayoutTests : IDisposable
                 Assert.True(response.Status != HttpStatusCode.MethodNotAllowed, $"{function.Name}: {method} {path} answered 405");
                 if (response.Status == HttpStatusCode.NotFound)
                 {
-                    // Only the handler's own 404 (a session that does not exist) proves the route is there.
+                    // Only the handler's own 404 (a session or track that does not exist) proves the route is there.
                     Assert.True(response.Body is not null, $"{function.Name}: {method} {path} answered 404 with an empty body (no such route)");
-                    Assert.Equal(AudioFunctions.Errors.ErrorCodes.SessionNotFound, response.ErrorCode);
+                    Assert.Contains(response.ErrorCode, new[] { AudioFunctions.Errors.ErrorCodes.SessionNotFound, AudioFunctions.Errors.ErrorCodes.TrackNotFound });
                 }
             }
         }

@@ -86,6 +86,20 @@ public sealed class FrameBadInputTests(StreamBadInputApp fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Frames_Returns413FrameTooLarge_NotAConnectionReset_WhenAFrameFarOverTheLimitIsUploadedWhole()
+    {
+        var sessionId = await StartSessionAsync(App);
+        var before = await ProgressAsync(sessionId);
+
+        // 1.5 MiB against a 1000-byte limit, sent without Expect: 100-continue: the client is still
+        // uploading when the app has decided, and must still get to read the 413.
+        var response = await Client().SendFrameAsync(sessionId, Pcm(3 * 512 * 1024));
+
+        response.AssertError(HttpStatusCode.RequestEntityTooLarge, ErrorCodes.FrameTooLarge, "at most 1000 bytes");
+        Assert.Equal(before, await ProgressAsync(sessionId));
+    }
+
+    [Fact]
     public async Task Frames_Returns413FrameTooLarge_WhenChunkedFrameWithoutLengthIsOverTheLimit()
     {
         var sessionId = await StartSessionAsync(App);

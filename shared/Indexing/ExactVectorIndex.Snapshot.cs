@@ -1,0 +1,109 @@
+using System.Buffers;
+using AudioFunctions.Embedding;
+
+namespace AudioFunctions.Indexing;
+
+public sealed partial class ExactVectorIndex
+{
+    /// <summary>
+    /// Writes the whole index to <paramref name="destination"/> in the binary layout of
+    /// <see cref="SnapshotFormat"/>: partitions ordered by collection then space id, rows in storage order,
+    /// so saving an unchanged index twice gives the same bytes. Each partition is read under its read lock
+    /// (consistent per partition; writers to it wait meanwhile), so pass a fast stream, such as a file or
+    /// <see cref="MemoryStream"/>, and upload it afterwards. Does not close the stream.
+    /// </summary>
+    public void SaveSnapshot(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var keys = _partitions.Keys.ToArray();
+        Array.Sort(keys, static (a, b) => a.Collection != b.Collection
+            ? a.Collection.CompareTo(b.Collection)
+            : string.CompareOrdinal(a.Space.Id, b.Space.Id));
+
+        using var writer = new SnapshotWriter(destination);
+        writer.WriteBytes(SnapshotFormat.Magic);
+        writer.WriteInt32(SnapshotFormat.Version);
+        writer.WriteInt32(keys.Length);
+        foreach (var key in keys)
+        {
+            writer.WriteByte((byte)key.Collection);
+            writer.WriteString(key.Space.Embedder);
+            writer.WriteString(key.Space.Version);
+            writer.WriteInt32(key.Space.Dimensions);
+            _partitions[key].WriteTo(writer);
+        }
+        writer.Complete();
+    }
+
+    /// <summary>
+    /// Reads an index written by <see cref="SaveSnapshot"/>, consuming <paramref name="source"/> to its end.
+    /// Throws <see cref="InvalidDataException"/> on any corruption (wrong magic or version, truncation, bad
+    /// lengths, a checksum mismatch, trailing bytes); the index is only returned once the checksum over all
+    /// of it has been verified, so a partial index never escapes. Stored vectors are taken as written, not
+    /// renormalised, so searches after a load give bit-identical scores.
+    /// </summary>
+    public static ExactVectorIndex LoadSnapshot(Stream source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        using var reader = new SnapshotReader(source);
+        Span<byte> magic = stackalloc byte[SnapshotFormat.Magic.Length];
+        reader.ReadBytes(magic);
+        if (!magic.SequenceEqual(SnapshotFormat.Magic))
+            throw SnapshotReader.Corrupt("it does not start with the snapshot magic.");
+        var version = reader.ReadInt32();
+        if (version != SnapshotFormat.Version)
+            throw new InvalidDataException($"Vector index snapshot format version {version} is not supported (expected {SnapshotFormat.Version}).");
+
+        var index = new ExactVectorIndex();
+        var partitions = reader.ReadCount(int.MaxValue, "partition count");
+        for (var p = 0; p < partitions; p++)
+            index.ReadPartition(reader);
+        reader.VerifyChecksumAndEnd();
+        return index;
+    }
+
+    private void ReadPartition(SnapshotReader reader)
+    {
+        var collection = (VectorCollection)reader.ReadByte();
+        if (collection is not (VectorCollection.Text or VectorCollection.Audio))
+            throw SnapshotReader.Corrupt($"collection {(int)collection} is unknown.");
+        var embedder = reader.ReadString();
+        var embedderVersion = reader.ReadString();
+        var dimensions = reader.ReadCount(IndexLimits.MaxDimensions, "dimension count");
+        if (dimensions == 0)
+            throw SnapshotReader.Corrupt("a partition has 0 dimensions.");
+        EmbeddingSpace space;
+        try
+        {
+            space = new EmbeddingSpace(embedder, embedderVersion, dimensions);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException("The vector index snapshot is corrupt: a partition names an invalid embedding space.", e);
+        }
+        var partition = new VectorPartition(dimensions);
+        if (!_partitions.TryAdd(new PartitionKey(collection, space), partition))
+            throw SnapshotReader.Corrupt($"partition {collection.ToWireName()}/{space.Id} appears twice.");
+
+        // The count is not trusted for allocation: the partition grows as rows actually arrive, so a
+        // corrupted count ends in truncation rather than in a huge up-front array.
+        var count = reader.ReadCount(int.MaxValue, "track count");
+        var row = ArrayPool<float>.Shared.Rent(dimensions);
+        try
+        {
+            var vector = row.AsSpan(0, dimensions);
+            for (var i = 0; i < count; i++)
+            {
+                var trackId = reader.ReadString();
+                var versionTag = reader.ReadString();
+                var fields = reader.ReadFields();
+                reader.ReadFloats(vector);
+                partition.AddLoaded(trackId, versionTag, fields, vector);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(row);
+        }
+    }
+}

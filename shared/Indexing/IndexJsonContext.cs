@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace AudioFunctions.Indexing;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(List<IndexedTrack>))]
+internal sealed partial class IndexJsonContext : JsonSerializerContext;

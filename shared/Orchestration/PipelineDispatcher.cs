@@ -1,0 +1,34 @@
+using AudioFunctions.Sessions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AudioFunctions.Orchestration;
+
+/// <summary>
+/// Runs one pipeline message, whoever delivered it (the local listener or the Functions host), and
+/// decides what a failure means: retried while deliveries remain, and on the last one the
+/// session is marked <c>error</c> with the reason before the message goes to the poison queue.
+/// </summary>
+public sealed partial class PipelineDispatcher(IServiceProvider services, StreamSessionService sessions, ILogger<PipelineDispatcher> logger)
+{
+    public Task RunAsync(StepMessage message, CancellationToken cancellationToken) => message.Step switch
+    {
+        PipelineStep.Window => services.GetRequiredService<WindowStep>().RunAsync(message.SessionId, cancellationToken),
+        PipelineStep.Embed => services.GetRequiredService<EmbedStep>().RunAsync(message.SessionId, message.Window!.Value, cancellationToken),
+        PipelineStep.Finalize => services.GetRequiredService<FinalizeStep>().RunAsync(message.SessionId, cancellationToken),
+        _ => throw new ArgumentOutOfRangeException(nameof(message), message.Step, null),
+    };
+
+    /// <summary>Called when <paramref name="message"/> failed on its last delivery.</summary>
+    public async Task GiveUpAsync(PipelineStep step, StepMessage? message, int deliveries, Exception failure, CancellationToken cancellationToken)
+    {
+        GaveUp(logger, step, message?.SessionId ?? "(unreadable message)", deliveries, failure);
+        if (message is null)
+            return;
+        var reason = $"{step.ToString().ToLowerInvariant()} step failed after {deliveries} attempts: {failure.Message}";
+        await sessions.FailAsync(message.SessionId, reason, cancellationToken);
+    }
+
+    [LoggerMessage(5101, LogLevel.Error, "{Step} step of session {SessionId} failed on delivery {Deliveries}, its last; the message goes to the poison queue")]
+    private static partial void GaveUp(ILogger logger, PipelineStep step, string sessionId, int deliveries, Exception exception);
+}

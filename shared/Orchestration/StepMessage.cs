@@ -1,0 +1,33 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AudioFunctions.Orchestration;
+
+/// <summary>A queue message of the pipeline. It carries ids only, never audio (a queue message holds 64 KiB at most).</summary>
+public sealed record StepMessage(PipelineStep Step, string SessionId, int? Window = null)
+{
+    public string ToJson() => JsonSerializer.Serialize(this, StepMessageJsonContext.Default.StepMessage);
+
+    /// <summary>Parses a message body; malformed text is an <see cref="FormatException"/> (it can never succeed, so it goes straight to poison).</summary>
+    public static StepMessage Parse(string json)
+    {
+        try
+        {
+            var message = JsonSerializer.Deserialize(json, StepMessageJsonContext.Default.StepMessage);
+            if (message is null || string.IsNullOrEmpty(message.SessionId) || (message.Step == PipelineStep.Embed && message.Window is not >= 0))
+                throw new FormatException($"Not a pipeline step message: {Truncate(json)}");
+            return message;
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"Not a pipeline step message: {Truncate(json)}", e);
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StepMessage))]
+internal sealed partial class StepMessageJsonContext : JsonSerializerContext;

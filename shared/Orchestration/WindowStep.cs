@@ -1,0 +1,158 @@
+using System.Buffers;
+using AudioFunctions.Audio;
+using AudioFunctions.Sessions;
+using AudioFunctions.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace AudioFunctions.Orchestration;
+
+/// <summary>
+/// Carries a session's audio from raw bytes to windows: reads what arrived after the checkpoint,
+/// decodes and mixes it to mono, resamples it to 48 kHz (resampler state from the checkpoint),
+/// appends it to the session's 48 kHz stream, cuts every window that stream now covers, stores each
+/// window and queues one embed step per window, then saves the checkpoint. Once the session has
+/// ended it also flushes the resampler and cuts the zero-padded tail window.
+/// Idempotent: every output is a deterministic function of the raw audio, so a replay rewrites
+/// identical windows and queues duplicate embeds, which the embed step absorbs.
+/// </summary>
+public sealed partial class WindowStep(
+    SessionRecords records,
+    WindowCheckpoints checkpoints,
+    AudioSegmentStore audio,
+    WindowStore windows,
+    WorkQueues queues,
+    ILogger<WindowStep> logger)
+{
+    /// <summary>Raw bytes decoded per pass, so a step's memory stays bounded however much audio waits.</summary>
+    private const int MaxRawBytesPerPass = 4 * 1024 * 1024;
+
+    /// <summary>Checkpoint races lost (to a concurrent step of the same session) before giving up for a redelivery.</summary>
+    private const int MaxAttempts = 8;
+
+    public async Task RunAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            if ((await records.GetAsync(sessionId, cancellationToken))?.Value is not { } session
+                || session.Status is not (SessionStatus.Active or SessionStatus.Finalizing))
+                return;
+
+            var saved = await checkpoints.GetAsync(sessionId, cancellationToken);
+            var checkpoint = saved?.Value ?? new WindowCheckpoint { Resampler = new Resampler(session.Format.SampleRateHz).SaveState() };
+            if (checkpoint.Flushed)
+            {
+                // A replay after the flush (end sent again, say): make sure finalize is on its way.
+                if (session.WindowsCompleted >= checkpoint.WindowsCut)
+                    await queues.EnqueueAsync(new StepMessage(PipelineStep.Finalize, sessionId), cancellationToken);
+                return;
+            }
+
+            var flush = session.Status == SessionStatus.Finalizing;
+            var advanced = await AdvanceAsync(session, checkpoint, flush, cancellationToken);
+            for (var window = checkpoint.WindowsCut; window < advanced.WindowsCut; window++)
+                await queues.EnqueueAsync(new StepMessage(PipelineStep.Embed, sessionId, window), cancellationToken);
+
+            if (await checkpoints.TrySaveAsync(sessionId, advanced, saved?.ETag ?? default, cancellationToken) is null)
+                continue; // a concurrent step saved first; carry on from its checkpoint
+
+            Advanced(logger, sessionId, advanced.WindowsCut - checkpoint.WindowsCut, advanced.ResampledSamples, advanced.Flushed);
+            if (advanced.NonFiniteSamples > checkpoint.NonFiniteSamples)
+                NonFiniteSamples(logger, sessionId, advanced.NonFiniteSamples - checkpoint.NonFiniteSamples);
+            // Fan-in: the embed step of the last window queues finalize; when every window was
+            // embedded before this checkpoint said the stream is flushed (or there are none), no
+            // embed step will, so this step does. A fresh read decides, not the one from the start.
+            if (advanced.Flushed
+                && (await records.GetAsync(sessionId, cancellationToken))?.Value is { } latest
+                && latest.WindowsCompleted >= advanced.WindowsCut)
+                await queues.EnqueueAsync(new StepMessage(PipelineStep.Finalize, sessionId), cancellationToken);
+            return;
+        }
+        throw new InvalidOperationException($"Window step of session {sessionId} kept losing its checkpoint to concurrent steps.");
+    }
+
+    private async Task<WindowCheckpoint> AdvanceAsync(StreamSession session, WindowCheckpoint checkpoint, bool flush, CancellationToken cancellationToken)
+    {
+        var format = session.Format;
+        var wholeBytes = session.TotalBytes / format.BytesPerFrame * format.BytesPerFrame;
+        var resampler = new Resampler(checkpoint.Resampler);
+        var position = checkpoint.RawBytesConsumed;
+        var resampled = checkpoint.ResampledSamples;
+        var nonFinite = checkpoint.NonFiniteSamples;
+
+        var passBytes = Math.Max(format.BytesPerFrame, MaxRawBytesPerPass / format.BytesPerFrame * format.BytesPerFrame);
+        var raw = ArrayPool<byte>.Shared.Rent(passBytes);
+        var mono = ArrayPool<float>.Shared.Rent(passBytes / format.BytesPerFrame);
+        var output = ArrayPool<float>.Shared.Rent(resampler.MaxOutputSamples(passBytes / format.BytesPerFrame));
+        try
+        {
+            while (position < wholeBytes)
+            {
+                var take = (int)Math.Min(passBytes, wholeBytes - position);
+                await audio.ReadAsync(session, position, raw.AsMemory(0, take), cancellationToken);
+                var frames = take / format.BytesPerFrame;
+                nonFinite += PcmDecoder.DecodeToMono(raw.AsSpan(0, take), format, mono.AsSpan(0, frames));
+                var produced = resampler.Process(mono.AsSpan(0, frames), output);
+                await windows.AppendResampledAsync(session.SessionId, resampled, output.AsMemory(0, produced), cancellationToken);
+                resampled += produced;
+                position += take;
+            }
+            if (flush)
+            {
+                var tail = resampler.FlushOutputSamples <= output.Length ? output : new float[resampler.FlushOutputSamples];
+                var produced = resampler.Flush(tail);
+                await windows.AppendResampledAsync(session.SessionId, resampled, tail.AsMemory(0, produced), cancellationToken);
+                resampled += produced;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(raw);
+            ArrayPool<float>.Shared.Return(mono);
+            ArrayPool<float>.Shared.Return(output);
+        }
+
+        var minTailSamples = (long)Math.Ceiling((session.End?.MinDurationSeconds ?? 0) * AudioWindow.SampleRateHz);
+        var windowsCut = flush
+            ? WindowPlan.FinalWindows(resampled, session.HopSamples, minTailSamples)
+            : WindowPlan.FullWindows(resampled, session.HopSamples);
+        await CutWindowsAsync(session, checkpoint.WindowsCut, windowsCut, resampled, cancellationToken);
+
+        return checkpoint with
+        {
+            RawBytesConsumed = position,
+            Resampler = resampler.SaveState(),
+            ResampledSamples = resampled,
+            WindowsCut = Math.Max(windowsCut, checkpoint.WindowsCut),
+            Flushed = flush,
+            NonFiniteSamples = nonFinite,
+        };
+    }
+
+    private async Task CutWindowsAsync(StreamSession session, int from, int to, long resampled, CancellationToken cancellationToken)
+    {
+        if (from >= to)
+            return;
+        var samples = ArrayPool<float>.Shared.Rent(AudioWindow.Samples);
+        try
+        {
+            for (var window = from; window < to; window++)
+            {
+                var start = WindowPlan.StartSample(window, session.HopSamples);
+                var available = (int)Math.Min(AudioWindow.Samples, resampled - start);
+                await windows.ReadResampledAsync(session.SessionId, start, samples.AsMemory(0, available), cancellationToken);
+                samples.AsSpan(available, AudioWindow.Samples - available).Clear(); // the tail window is zero-padded
+                await windows.PutWindowAsync(session.SessionId, window, samples.AsMemory(0, AudioWindow.Samples), cancellationToken);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(samples);
+        }
+    }
+
+    [LoggerMessage(5001, LogLevel.Debug, "Session {SessionId}: {NewWindows} new windows, {ResampledSamples} samples at 48 kHz, flushed {Flushed}")]
+    private static partial void Advanced(ILogger logger, string sessionId, int newWindows, long resampledSamples, bool flushed);
+
+    [LoggerMessage(5002, LogLevel.Warning, "Session {SessionId}: {Count} non-finite samples (NaN or infinity) were replaced by silence")]
+    private static partial void NonFiniteSamples(ILogger logger, string sessionId, long count);
+}

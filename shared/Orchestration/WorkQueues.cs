@@ -1,0 +1,73 @@
+using Azure.Storage.Queues;
+using AudioFunctions.Storage;
+using Microsoft.Extensions.Options;
+
+namespace AudioFunctions.Orchestration;
+
+/// <summary>
+/// The Storage queues the pipeline steps travel on (<c>{prefix}window-steps</c>, <c>embed-steps</c>,
+/// <c>finalize-steps</c>, each with its <c>-poison</c> queue). Enqueuing also wakes this process's
+/// local listener, so a step starts without waiting for the next poll.
+/// </summary>
+public sealed class WorkQueues
+{
+    private readonly Dictionary<PipelineStep, QueueClient> _queues;
+    private readonly Dictionary<PipelineStep, QueueClient> _poison;
+    private readonly SemaphoreSlim _createGate = new(1, 1);
+    private volatile bool _created;
+
+    public WorkQueues(StorageAccount account, IOptions<StorageOptions> options)
+    {
+        var prefix = options.Value.ContainerPrefix;
+        _queues = Enum.GetValues<PipelineStep>().ToDictionary(step => step, step => account.Queues.GetQueueClient(prefix + QueueName(step)));
+        _poison = Enum.GetValues<PipelineStep>().ToDictionary(step => step, step => account.Queues.GetQueueClient(prefix + QueueName(step) + "-poison"));
+    }
+
+    /// <summary>Raised after a message is enqueued by this process.</summary>
+    public event Action<PipelineStep>? Enqueued;
+
+    /// <summary>The queue name of a step without the prefix: what its queue-trigger binding names.</summary>
+    public static string QueueName(PipelineStep step) => step switch
+    {
+        PipelineStep.Window => "window-steps",
+        PipelineStep.Embed => "embed-steps",
+        PipelineStep.Finalize => "finalize-steps",
+        _ => throw new ArgumentOutOfRangeException(nameof(step), step, null),
+    };
+
+    public QueueClient Queue(PipelineStep step) => _queues[step];
+
+    public QueueClient PoisonQueue(PipelineStep step) => _poison[step];
+
+    public async Task EnqueueAsync(StepMessage message, CancellationToken cancellationToken, TimeSpan? delay = null)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        await _queues[message.Step].SendMessageAsync(message.ToJson(), visibilityTimeout: delay, cancellationToken: cancellationToken);
+        Enqueued?.Invoke(message.Step);
+    }
+
+    public async Task MoveToPoisonAsync(PipelineStep step, string body, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        await _poison[step].SendMessageAsync(body, cancellationToken: cancellationToken);
+    }
+
+    public async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        if (_created)
+            return;
+        await _createGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_created)
+                return;
+            foreach (var queue in _queues.Values.Concat(_poison.Values))
+                await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            _created = true;
+        }
+        finally
+        {
+            _createGate.Release();
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using AudioFunctions.Events;
+
+namespace AudioFunctions.Sessions;
+
+public sealed partial class StreamSessionService
+{
+    /// <summary>
+    /// Records that window <paramref name="window"/> is embedded. Returns the session afterwards and
+    /// whether this call added the window (false when it was already counted, or the session is over).
+    /// </summary>
+    public async Task<(StreamSession Session, bool Added)> MarkWindowEmbeddedAsync(string sessionId, int window, CancellationToken cancellationToken)
+    {
+        var (session, added) = await UpdateAsync(sessionId, session =>
+        {
+            if (session.Status is not (SessionStatus.Active or SessionStatus.Finalizing) || Contains(session.EmbeddedWindows, window))
+                return null;
+            return session with { EmbeddedWindows = Inserted(session.EmbeddedWindows, window) };
+        }, cancellationToken);
+        if (added)
+            events.Publish(SessionEvents.WindowEmbedded(session, window));
+        return (session, added);
+    }
+
+    /// <summary>Completes a finalizing session with its result. Returns false when it was not finalizing (already done, or failed).</summary>
+    public async Task<bool> CompleteAsync(string sessionId, StreamEndResult result, CancellationToken cancellationToken)
+    {
+        var (session, completed) = await UpdateAsync(sessionId, session =>
+            session.Status == SessionStatus.Finalizing
+                ? session with { Status = SessionStatus.Completed, Result = result }
+                : null, cancellationToken);
+        if (completed)
+        {
+            SignalOutcome(sessionId);
+            SessionLog.Completed(logger, sessionId, result.WindowsProcessed, result.AudioStored);
+            events.Publish(SessionEvents.Ended(EventTypes.SessionCompleted, session));
+        }
+        return completed;
+    }
+
+    /// <summary>
+    /// Marks the session failed with <paramref name="reason"/> (a step gave up on it) and frees its
+    /// track. A session already completed or aborted is left as it is.
+    /// </summary>
+    public async Task FailAsync(string sessionId, string reason, CancellationToken cancellationToken)
+    {
+        var (session, failed) = await UpdateAsync(sessionId, session =>
+            session.Status is SessionStatus.Active or SessionStatus.Finalizing
+                ? session with { Status = SessionStatus.Error, Reason = reason, EndedAt = clock.GetUtcNow() }
+                : null, cancellationToken);
+        await registry.RemoveAsync(sessionId, cancellationToken);
+        if (failed)
+        {
+            SignalOutcome(sessionId);
+            SessionLog.Failed(logger, sessionId, reason);
+            events.Publish(SessionEvents.Ended(EventTypes.SessionError, session));
+        }
+    }
+
+    private static bool Contains(IReadOnlyList<int> sorted, int value)
+    {
+        for (var i = 0; i < sorted.Count; i++)
+            if (sorted[i] == value)
+                return true;
+        return false;
+    }
+
+    private static int[] Inserted(IReadOnlyList<int> sorted, int value)
+    {
+        var result = new int[sorted.Count + 1];
+        int i = 0, j = 0;
+        while (i < sorted.Count && sorted[i] < value)
+            result[j++] = sorted[i++];
+        result[j++] = value;
+        while (i < sorted.Count)
+            result[j++] = sorted[i++];
+        return result;
+    }
+}
