@@ -86,14 +86,14 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
         {
             var trackId = TrackStore.TrackIdOf(blobName);
             seen.Add(trackId);
-            if (_tracks.TryGetValue(trackId, out var known) && known.Version == etag.ToString())
+            if (_tracks.TryGetValue(trackId, out var known) && known.Version == TrackStore.Version(etag))
                 continue;
             if (await store.ReadDocumentAsync(blobName, cancellationToken) is not { } document)
                 continue; // deleted since the listing
             var track = document.Value;
             var audio = track.AudioSpace is { } audioSpace ? await store.GetVectorAsync(track.TrackId, "audio", audioSpace, cancellationToken) : null;
             var text = track.TextSpace is { } textSpace ? await store.GetVectorAsync(track.TrackId, "text", textSpace, cancellationToken) : null;
-            Apply(track, document.ETag.ToString(), audio, text);
+            Apply(track, TrackStore.Version(document.ETag), audio, text);
             updated++;
         }
 
@@ -153,7 +153,7 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
 
     private static async Task WriteAtomicallyAsync(string path, Func<Stream, Task> write)
     {
-        var temporary = path + ".tmp";
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp"; // instances sharing a folder never write the same temporary file
         await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             await write(stream);

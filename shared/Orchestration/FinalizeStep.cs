@@ -57,7 +57,7 @@ public sealed class FinalizeStep(
                 StoredAt = clock.GetUtcNow(),
             };
             var etag = await tracks.SaveAsync(track, audioVector, hasText ? textVector : null, cancellationToken);
-            index.Apply(track, etag.ToString(), audioVector, hasText ? textVector : null);
+            index.Apply(track, TrackStore.Version(etag), audioVector, hasText ? textVector : null);
             storedSpaces = [.. new[] { track.AudioSpace, track.TextSpace }.OfType<string>()];
         }
 

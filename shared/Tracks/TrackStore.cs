@@ -28,6 +28,12 @@ public sealed class TrackStore(StorageContainers containers)
         return Encoding.UTF8.GetString(Convert.FromBase64String(key.PadRight(key.Length + (4 - key.Length % 4) % 4, '=')));
     }
 
+    /// <summary>
+    /// A document's version as a plain string. Listings and write responses quote ETags
+    /// differently, so both are compared in this one form.
+    /// </summary>
+    public static string Version(ETag etag) => etag.ToString().Trim('"');
+
     public static string DocumentBlobName(string trackId) => $"{Key(trackId)}/{DocumentName}";
 
     public static string VectorBlobName(string trackId, string kind, string spaceId) => $"{Key(trackId)}/{kind}/{spaceId}.f32";
