@@ -17,6 +17,10 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
 {
     private readonly ConcurrentDictionary<string, IndexedTrack> _tracks = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _persistGate = new(1, 1);
+
+    /// <summary>When each track was last applied, on <see cref="_applied"/>'s clock.</summary>
+    private readonly ConcurrentDictionary<string, long> _appliedAt = new(StringComparer.Ordinal);
+    private long _applied;
     private ExactVectorIndex _index = new();
     private volatile bool _dirty;
 
@@ -42,6 +46,7 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
         if (textVector is not null && track.TextSpace is { } textSpace)
             _index.Upsert(VectorCollection.Text, EmbeddingSpace.Parse(textSpace), track.TrackId, textVector, fields, version);
         _tracks[track.TrackId] = new IndexedTrack(track, version);
+        _appliedAt[track.TrackId] = Interlocked.Increment(ref _applied);
         _dirty = true;
     }
 
@@ -82,6 +87,8 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var updated = 0;
+        // A track stored and applied after the listing began is missing from it but not deleted.
+        var listedAt = Interlocked.Read(ref _applied);
         await foreach (var (blobName, etag) in store.ListDocumentsAsync(cancellationToken))
         {
             var trackId = TrackStore.TrackIdOf(blobName);
@@ -100,8 +107,9 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
         var removed = 0;
         foreach (var (trackId, indexed) in _tracks)
         {
-            if (seen.Contains(trackId) || !_tracks.TryRemove(trackId, out _))
+            if (seen.Contains(trackId) || _appliedAt.GetValueOrDefault(trackId) > listedAt || !_tracks.TryRemove(trackId, out _))
                 continue;
+            _appliedAt.TryRemove(trackId, out _);
             RemoveVectors(indexed);
             removed++;
             _dirty = true;

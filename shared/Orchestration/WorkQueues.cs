@@ -13,14 +13,18 @@ public sealed class WorkQueues
 {
     private readonly Dictionary<PipelineStep, QueueClient> _queues;
     private readonly Dictionary<PipelineStep, QueueClient> _poison;
-    private readonly SemaphoreSlim _createGate = new(1, 1);
-    private volatile bool _created;
+    private readonly CreateOnce _created;
 
     public WorkQueues(StorageAccount account, IOptions<StorageOptions> options)
     {
         var prefix = options.Value.ContainerPrefix;
         _queues = Enum.GetValues<PipelineStep>().ToDictionary(step => step, step => account.Queues.GetQueueClient(prefix + QueueName(step)));
         _poison = Enum.GetValues<PipelineStep>().ToDictionary(step => step, step => account.Queues.GetQueueClient(prefix + QueueName(step) + "-poison"));
+        _created = new CreateOnce(async cancellationToken =>
+        {
+            foreach (var queue in _queues.Values.Concat(_poison.Values))
+                await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        });
     }
 
     /// <summary>Raised after a message is enqueued by this process.</summary>
@@ -52,22 +56,5 @@ public sealed class WorkQueues
         await _poison[step].SendMessageAsync(body, cancellationToken: cancellationToken);
     }
 
-    public async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
-            return;
-        await _createGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_created)
-                return;
-            foreach (var queue in _queues.Values.Concat(_poison.Values))
-                await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            _created = true;
-        }
-        finally
-        {
-            _createGate.Release();
-        }
-    }
+    public ValueTask EnsureCreatedAsync(CancellationToken cancellationToken) => _created.EnsureAsync(cancellationToken);
 }

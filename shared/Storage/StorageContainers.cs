@@ -9,8 +9,7 @@ namespace AudioFunctions.Storage;
 /// </summary>
 public sealed class StorageContainers
 {
-    private readonly SemaphoreSlim _createGate = new(1, 1);
-    private volatile bool _created;
+    private readonly CreateOnce _created;
 
     public StorageContainers(StorageAccount account, IOptions<StorageOptions> options)
     {
@@ -18,6 +17,11 @@ public sealed class StorageContainers
         Sessions = account.Blobs.GetBlobContainerClient(prefix + "sessions");
         Audio = account.Blobs.GetBlobContainerClient(prefix + "audio");
         Tracks = account.Blobs.GetBlobContainerClient(prefix + "tracks");
+        _created = new CreateOnce(async cancellationToken =>
+        {
+            foreach (var container in All)
+                await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        });
     }
 
     /// <summary>Session records, pipeline checkpoints and the active-session registry (small JSON blobs).</summary>
@@ -32,22 +36,5 @@ public sealed class StorageContainers
     public IEnumerable<BlobContainerClient> All => [Sessions, Audio, Tracks];
 
     /// <summary>Creates the containers once per process; cheap after the first success.</summary>
-    public async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
-            return;
-        await _createGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_created)
-                return;
-            foreach (var container in All)
-                await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            _created = true;
-        }
-        finally
-        {
-            _createGate.Release();
-        }
-    }
+    public ValueTask EnsureCreatedAsync(CancellationToken cancellationToken) => _created.EnsureAsync(cancellationToken);
 }
