@@ -10,6 +10,8 @@ namespace AudioFunctions.Events;
 /// <summary>
 /// Sends events to the Storage queue <c>{prefix}events</c> as CloudEvents JSON (base64-encoded
 /// message text, as every queue of the app), from a background loop that drains on shutdown.
+/// A message holds one event, or, when several were waiting, a JSON array of them (the CloudEvents
+/// JSON batch format), so a busy stream costs a queue write per batch rather than per event.
 /// </summary>
 public sealed partial class QueueEventPublisher : BackgroundService, IEventPublisher
 {
@@ -17,6 +19,9 @@ public sealed partial class QueueEventPublisher : BackgroundService, IEventPubli
 
     /// <summary>Events waiting to be sent; past this, new ones are dropped (and logged) rather than piling up memory.</summary>
     private const int Capacity = 10_000;
+
+    /// <summary>Text per message, kept well under the queue's 64 KiB once base64 adds a third.</summary>
+    private const int MaxMessageChars = 40_000;
 
     private readonly Channel<AudioEvent> _pending = Channel.CreateBounded<AudioEvent>(new BoundedChannelOptions(Capacity)
     {
@@ -50,8 +55,9 @@ public sealed partial class QueueEventPublisher : BackgroundService, IEventPubli
     {
         var created = false;
         // Not cancelled by stoppingToken: on shutdown the channel completes and what is queued is still sent.
-        await foreach (var audioEvent in _pending.Reader.ReadAllAsync(CancellationToken.None))
+        await foreach (var first in _pending.Reader.ReadAllAsync(CancellationToken.None))
         {
+            var (message, audioEvent) = NextMessage(first);
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -61,7 +67,7 @@ public sealed partial class QueueEventPublisher : BackgroundService, IEventPubli
                         await _queue.CreateIfNotExistsAsync();
                         created = true;
                     }
-                    await _queue.SendMessageAsync(audioEvent.ToCloudEventJson());
+                    await _queue.SendMessageAsync(message);
                     break;
                 }
                 catch (Exception e) when (StorageFailures.IsUnavailable(e) && attempt < 3 && !stoppingToken.IsCancellationRequested)
@@ -75,6 +81,24 @@ public sealed partial class QueueEventPublisher : BackgroundService, IEventPubli
                 }
             }
         }
+    }
+
+    /// <summary>The first event, and whichever others are already waiting, as one message's text.</summary>
+    private (string Message, AudioEvent First) NextMessage(AudioEvent first)
+    {
+        var single = first.ToCloudEventJson();
+        if (!_pending.Reader.TryPeek(out _))
+            return (single, first);
+        var batch = new System.Text.StringBuilder("[").Append(single);
+        while (_pending.Reader.TryPeek(out var next))
+        {
+            var json = next.ToCloudEventJson();
+            if (batch.Length + json.Length + 2 > MaxMessageChars)
+                break;
+            _pending.Reader.TryRead(out _);
+            batch.Append(',').Append(json);
+        }
+        return (batch.Append(']').ToString(), first);
     }
 
     [LoggerMessage(4001, LogLevel.Warning, "Event {Type} for {Subject} dropped: too many events waiting")]

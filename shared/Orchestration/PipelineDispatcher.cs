@@ -11,13 +11,18 @@ namespace AudioFunctions.Orchestration;
 /// </summary>
 public sealed partial class PipelineDispatcher(IServiceProvider services, StreamSessionService sessions, ILogger<PipelineDispatcher> logger)
 {
-    public Task RunAsync(StepMessage message, CancellationToken cancellationToken) => message.Step switch
+    public async Task RunAsync(StepMessage message, CancellationToken cancellationToken)
     {
-        PipelineStep.Window => services.GetRequiredService<WindowStep>().RunAsync(message.SessionId, cancellationToken),
-        PipelineStep.Embed => services.GetRequiredService<EmbedStep>().RunAsync(message.SessionId, message.Window!.Value, cancellationToken),
-        PipelineStep.Finalize => services.GetRequiredService<FinalizeStep>().RunAsync(message.SessionId, cancellationToken),
-        _ => throw new ArgumentOutOfRangeException(nameof(message), message.Step, null),
-    };
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await (message.Step switch
+        {
+            PipelineStep.Window => services.GetRequiredService<WindowStep>().RunAsync(message.SessionId, cancellationToken),
+            PipelineStep.Embed => services.GetRequiredService<EmbedStep>().RunAsync(message.SessionId, message.Window!.Value, cancellationToken),
+            PipelineStep.Finalize => services.GetRequiredService<FinalizeStep>().RunAsync(message.SessionId, cancellationToken),
+            _ => throw new ArgumentOutOfRangeException(nameof(message), message.Step, null),
+        });
+        StepRan(logger, message.Step, message.SessionId, message.Window ?? -1, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
 
     /// <summary>Called when <paramref name="message"/> failed on its last delivery.</summary>
     public async Task GiveUpAsync(PipelineStep step, StepMessage? message, int deliveries, Exception failure, CancellationToken cancellationToken)
@@ -28,6 +33,9 @@ public sealed partial class PipelineDispatcher(IServiceProvider services, Stream
         var reason = $"{step.ToString().ToLowerInvariant()} step failed after {deliveries} attempts: {failure.Message}";
         await sessions.FailAsync(message.SessionId, reason, cancellationToken);
     }
+
+    [LoggerMessage(5102, LogLevel.Debug, "{Step} step of session {SessionId} (window {Window}) took {ElapsedMs:F1} ms")]
+    private static partial void StepRan(ILogger logger, PipelineStep step, string sessionId, int window, double elapsedMs);
 
     [LoggerMessage(5101, LogLevel.Error, "{Step} step of session {SessionId} failed on delivery {Deliveries}, its last; the message goes to the poison queue")]
     private static partial void GaveUp(ILogger logger, PipelineStep step, string sessionId, int deliveries, Exception exception);

@@ -29,7 +29,28 @@ public sealed partial class WindowStep(
     /// <summary>Checkpoint races lost (to a concurrent step of the same session) before giving up for a redelivery.</summary>
     private const int MaxAttempts = 8;
 
+    /// <summary>
+    /// Steps of one session run one at a time in this process (sessions share these stripes): two
+    /// at once would do the same work and one would lose its checkpoint. Across instances the
+    /// checkpoint's compare-and-swap keeps them apart.
+    /// </summary>
+    private readonly SemaphoreSlim[] _sessionStripes = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
     public async Task RunAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var stripe = _sessionStripes[(int)((uint)StringComparer.Ordinal.GetHashCode(sessionId) % (uint)_sessionStripes.Length)];
+        await stripe.WaitAsync(cancellationToken);
+        try
+        {
+            await RunAloneAsync(sessionId, cancellationToken);
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    private async Task RunAloneAsync(string sessionId, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
@@ -80,6 +101,9 @@ public sealed partial class WindowStep(
         var nonFinite = checkpoint.NonFiniteSamples;
 
         var passBytes = Math.Max(format.BytesPerFrame, MaxRawBytesPerPass / format.BytesPerFrame * format.BytesPerFrame);
+        // The samples this step produces, kept (up to two windows' worth) so windows are cut from
+        // memory; only what earlier steps appended is read back from the stream.
+        var fresh = new ProducedSamples(checkpoint.ResampledSamples, 2 * AudioWindow.Samples);
         var raw = ArrayPool<byte>.Shared.Rent(passBytes);
         var mono = ArrayPool<float>.Shared.Rent(passBytes / format.BytesPerFrame);
         var output = ArrayPool<float>.Shared.Rent(resampler.MaxOutputSamples(passBytes / format.BytesPerFrame));
@@ -93,6 +117,7 @@ public sealed partial class WindowStep(
                 nonFinite += PcmDecoder.DecodeToMono(raw.AsSpan(0, take), format, mono.AsSpan(0, frames));
                 var produced = resampler.Process(mono.AsSpan(0, frames), output);
                 await windows.AppendResampledAsync(session.SessionId, resampled, output.AsMemory(0, produced), cancellationToken);
+                fresh.Add(output.AsSpan(0, produced));
                 resampled += produced;
                 position += take;
             }
@@ -101,6 +126,7 @@ public sealed partial class WindowStep(
                 var tail = resampler.FlushOutputSamples <= output.Length ? output : new float[resampler.FlushOutputSamples];
                 var produced = resampler.Flush(tail);
                 await windows.AppendResampledAsync(session.SessionId, resampled, tail.AsMemory(0, produced), cancellationToken);
+                fresh.Add(tail.AsSpan(0, produced));
                 resampled += produced;
             }
         }
@@ -111,25 +137,31 @@ public sealed partial class WindowStep(
             ArrayPool<float>.Shared.Return(output);
         }
 
-        var minTailSamples = (long)Math.Ceiling((session.End?.MinDurationSeconds ?? 0) * AudioWindow.SampleRateHz);
-        var windowsCut = flush
-            ? WindowPlan.FinalWindows(resampled, session.HopSamples, minTailSamples)
-            : WindowPlan.FullWindows(resampled, session.HopSamples);
-        await CutWindowsAsync(session, checkpoint.WindowsCut, windowsCut, resampled, cancellationToken);
-
+        using (fresh)
+            await CutAsync(session, checkpoint, flush, resampled, fresh, cancellationToken);
         return checkpoint with
         {
             RawBytesConsumed = position,
             Resampler = resampler.SaveState(),
             ResampledSamples = resampled,
-            WindowsCut = Math.Max(windowsCut, checkpoint.WindowsCut),
+            WindowsCut = Math.Max(WindowCount(session, flush, resampled), checkpoint.WindowsCut),
             Flushed = flush,
             NonFiniteSamples = nonFinite,
         };
     }
 
-    private async Task CutWindowsAsync(StreamSession session, int from, int to, long resampled, CancellationToken cancellationToken)
+    private static int WindowCount(StreamSession session, bool flush, long resampled)
     {
+        var minTailSamples = (long)Math.Ceiling((session.End?.MinDurationSeconds ?? 0) * AudioWindow.SampleRateHz);
+        return flush
+            ? WindowPlan.FinalWindows(resampled, session.HopSamples, minTailSamples)
+            : WindowPlan.FullWindows(resampled, session.HopSamples);
+    }
+
+    private async Task CutAsync(StreamSession session, WindowCheckpoint checkpoint, bool flush, long resampled, ProducedSamples fresh, CancellationToken cancellationToken)
+    {
+        var from = checkpoint.WindowsCut;
+        var to = WindowCount(session, flush, resampled);
         if (from >= to)
             return;
         var samples = ArrayPool<float>.Shared.Rent(AudioWindow.Samples);
@@ -139,7 +171,8 @@ public sealed partial class WindowStep(
             {
                 var start = WindowPlan.StartSample(window, session.HopSamples);
                 var available = (int)Math.Min(AudioWindow.Samples, resampled - start);
-                await windows.ReadResampledAsync(session.SessionId, start, samples.AsMemory(0, available), cancellationToken);
+                var fromMemory = fresh.CopyTo(start, samples.AsSpan(0, available));
+                await windows.ReadResampledAsync(session.SessionId, start, samples.AsMemory(0, available - fromMemory), cancellationToken);
                 samples.AsSpan(available, AudioWindow.Samples - available).Clear(); // the tail window is zero-padded
                 await windows.PutWindowAsync(session.SessionId, window, samples.AsMemory(0, AudioWindow.Samples), cancellationToken);
             }

@@ -24,7 +24,7 @@ public static class SearchBenchmark
 
     public static Task<int> RunAsync(BenchmarkArguments args)
     {
-        var sizes = Sizes([10_000, 100_000]);
+        var sizes = args.Ints("sizes", [10_000, 100_000]);
         var queryCount = args.Int("queries", 2_000);
         Console.WriteLine($"exact search: {Dimensions}-d f32 unit vectors, k={K}, {queryCount} queries per measurement, " +
                           $"{Environment.ProcessorCount} cores, Vector256 {Vector256.IsHardwareAccelerated}, Vector512 {Vector512.IsHardwareAccelerated}");
@@ -101,21 +101,5 @@ public static class SearchBenchmark
         for (var i = 0; i < vectors.Length; i++)
             vectors[i] = random.NextSingle() * 2 - 1;
         return vectors;
-    }
-
-    /// <summary>
-    /// <c>--sizes 10000,100000</c>. Read from the process's own command line because
-    /// <see cref="BenchmarkArguments"/> offers only numeric options.
-    /// </summary>
-    private static int[] Sizes(int[] fallback)
-    {
-        var argv = Environment.GetCommandLineArgs();
-        for (var i = 0; i < argv.Length - 1; i++)
-        {
-            if (argv[i] == "--sizes")
-                return Array.ConvertAll(argv[i + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                    s => int.Parse(s, CultureInfo.InvariantCulture));
-        }
-        return fallback;
     }
 }

@@ -26,7 +26,16 @@ public static class SearchableLatencyBenchmark
         Console.WriteLine($"end → searchable: {runs} tracks of {minutes} min of 44.1 kHz stereo s16 at {speed}× real time, {FrameMs} ms frames");
 
         await using var azurite = await AzuriteServer.StartAsync();
-        await using var app = await AppInstance.StartAsync(azurite, AppInstance.NewPrefix());
+        // --log-steps 1 prints each pipeline step's duration, to see where the time after end goes.
+        var stepLog = args.Int("log-steps", 0) == 1
+            ? new Dictionary<string, string?>
+            {
+                ["Logging__LogLevel__AudioFunctions.Orchestration"] = "Debug",
+                ["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ",
+                ["Logging__Console__FormatterName"] = "simple",
+            }
+            : null;
+        await using var app = await AppInstance.StartAsync(azurite, AppInstance.NewPrefix(), stepLog);
         using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         var pcm = Tone(frameBytes * frames);
 
@@ -47,6 +56,7 @@ public static class SearchableLatencyBenchmark
                     await Task.Delay(due - pace.Elapsed);
             }
 
+            Console.WriteLine($"{DateTime.Now:HH:mm:ss.fff} end of track {run}");
             var clock = Stopwatch.StartNew();
             var windows = await PostJsonAsync(http, $"/api/v1/stream/{sessionId}/end", """{"store":true,"min_duration_s":3.0}""", "windows_processed");
             var ended = clock.Elapsed;

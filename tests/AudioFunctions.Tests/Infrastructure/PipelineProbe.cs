@@ -43,7 +43,14 @@ public static class PipelineProbe
             if (batch.Length == 0)
                 break;
             foreach (var message in batch)
-                events.Add(JsonDocument.Parse(message.Body.ToString()).RootElement.Clone());
+            {
+                // One CloudEvent, or a JSON array of them (the batch format).
+                var root = JsonDocument.Parse(message.Body.ToString()).RootElement.Clone();
+                if (root.ValueKind == JsonValueKind.Array)
+                    events.AddRange(root.EnumerateArray());
+                else
+                    events.Add(root);
+            }
         }
         return events;
     }

@@ -109,6 +109,29 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task NonFiniteSamples_AreStoredAsSent_ButEmbeddedAsSilence_AndCounted()
+    {
+        await using var app = await AppInstance.StartAsync(await AzuriteServer.Shared, AppInstance.NewPrefix());
+        var client = new StreamApiClient(app.Client);
+        var trackId = "nan-" + Guid.NewGuid().ToString("N");
+        var sessionId = await client.StartSessionAsync(trackId, "pcm_f32_le", 48_000, 2);
+        var samples = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(TestSignals.Sine(new StreamAudioFormat(PcmEncoding.F32Le, 48_000, 2), seconds: 10.5).AsSpan()).ToArray();
+        for (var i = 0; i < samples.Length; i += 997)
+            samples[i] = (i / 997 % 3) switch { 0 => float.NaN, 1 => float.PositiveInfinity, _ => float.NegativeInfinity };
+        var replaced = (samples.Length + 996) / 997;
+        var pcm = System.Runtime.InteropServices.MemoryMarshal.AsBytes(samples.AsSpan()).ToArray();
+        (await client.SendFrameAsync(sessionId, pcm)).AssertStatus(HttpStatusCode.OK);
+
+        var end = (await client.EndAsync(sessionId)).AssertStatus(HttpStatusCode.OK);
+        Assert.True(end.Boolean("audio_stored"));
+        // The bytes are kept exactly as acknowledged; only the analysis sees silence in their place.
+        Assert.Equal(pcm, await StoredAudio.ReadAsync(app.Services, sessionId));
+        Assert.Equal(replaced, (await PipelineProbe.CheckpointAsync(app.Services, sessionId))!.NonFiniteSamples);
+        var track = (await client.SendAsync(HttpMethod.Get, $"/api/v1/tracks/{trackId}?include_audio=true")).AssertStatus(HttpStatusCode.OK);
+        Assert.All(track.Field("audio_embedding").AsArray(), v => Assert.True(v.TryGetDouble(out var d) && double.IsFinite(d)));
+    }
+
+    [Fact]
     public async Task StoreFalse_EmbedsButStoresNoTrack()
     {
         await using var app = await AppInstance.StartAsync(await AzuriteServer.Shared, AppInstance.NewPrefix());
