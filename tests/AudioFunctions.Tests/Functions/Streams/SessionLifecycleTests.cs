@@ -90,8 +90,11 @@ public sealed class SessionLifecycleTests
 
         Assert.Equal(SessionStatus.Aborted, record.Status);
         Assert.Equal(SessionReasons.Expired, record.Reason);
-        Assert.Empty(await app.Services.GetRequiredService<ActiveSessionRegistry>().GetEntriesAsync(default));
-        Assert.Equal(0, await StoredAudio.CountBlobsAsync(app.Services, idle));
+        // The record is the commit point; releasing the track and deleting the audio follow it.
+        var registry = app.Services.GetRequiredService<ActiveSessionRegistry>();
+        Assert.True(await PipelineProbe.EventuallyAsync(async () =>
+            (await registry.GetEntriesAsync(default)).Count == 0 && await StoredAudio.CountBlobsAsync(app.Services, idle) == 0,
+            TimeSpan.FromSeconds(10)));
 
         (await client.SendFrameAsync(idle, new byte[] { 5, 6 })).AssertError(HttpStatusCode.NotFound, ErrorCodes.SessionExpired);
         var status = (await client.StatusAsync(idle)).AssertStatus(HttpStatusCode.OK);
