@@ -56,7 +56,8 @@ public static class SearchableLatencyBenchmark
                     await Task.Delay(due - pace.Elapsed);
             }
 
-            Console.WriteLine($"{DateTime.Now:HH:mm:ss.fff} end of track {run}");
+            if (stepLog is not null)
+                Console.WriteLine($"{DateTime.Now:HH:mm:ss.fff} end of track {run}"); // to line up with the step log
             var clock = Stopwatch.StartNew();
             var windows = await PostJsonAsync(http, $"/api/v1/stream/{sessionId}/end", """{"store":true,"min_duration_s":3.0}""", "windows_processed");
             var ended = clock.Elapsed;
