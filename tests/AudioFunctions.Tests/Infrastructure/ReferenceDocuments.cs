@@ -11,6 +11,8 @@ public static class ReferenceDocuments
     /// </summary>
     public static string InsightClientSource()
     {
+        if (!Directory.Exists(Folder))
+            throw new InvalidOperationException($"The reference documents are not at {Folder}: the repository expects the shared/ folder beside it.");
         var path = Directory.EnumerateFiles(Folder, "000_*.txt").SingleOrDefault()
             ?? throw new InvalidOperationException($"Reference 000 is not in {Folder}.");
         var text = File.ReadAllText(path);
