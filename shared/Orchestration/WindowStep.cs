@@ -103,7 +103,7 @@ public sealed partial class WindowStep(
         var passBytes = Math.Max(format.BytesPerFrame, MaxRawBytesPerPass / format.BytesPerFrame * format.BytesPerFrame);
         // The samples this step produces, kept (up to two windows' worth) so windows are cut from
         // memory; only what earlier steps appended is read back from the stream.
-        var fresh = new ProducedSamples(checkpoint.ResampledSamples, 2 * AudioWindow.Samples);
+        using var fresh = new ProducedSamples(checkpoint.ResampledSamples, 2 * AudioWindow.Samples);
         var raw = ArrayPool<byte>.Shared.Rent(passBytes);
         var mono = ArrayPool<float>.Shared.Rent(passBytes / format.BytesPerFrame);
         var output = ArrayPool<float>.Shared.Rent(resampler.MaxOutputSamples(passBytes / format.BytesPerFrame));
@@ -137,8 +137,7 @@ public sealed partial class WindowStep(
             ArrayPool<float>.Shared.Return(output);
         }
 
-        using (fresh)
-            await CutAsync(session, checkpoint, flush, resampled, fresh, cancellationToken);
+        await CutAsync(session, checkpoint, flush, resampled, fresh, cancellationToken);
         return checkpoint with
         {
             RawBytesConsumed = position,
