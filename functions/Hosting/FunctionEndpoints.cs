@@ -36,12 +36,8 @@ public static class FunctionEndpoints
         catalog.Add(function);
         catalog.AddTimer(new LocalTimer(function, localInterval, run));
 
-        endpoints.MapPost("/" + function.Name, async (HttpContext context) =>
-        {
-            // The timer's binding data (schedule status) does not change what the body does.
-            var log = await run(context.RequestServices, context.RequestAborted);
-            return InvocationReply(log);
-        }).WithName(function.Name).AddEndpointFilter<FunctionKeyFilter>();
+        // The timer's binding data (schedule status) does not change what the body does.
+        endpoints.MapInvocation(function, context => run(context.RequestServices, context.RequestAborted));
     }
 
     /// <summary>
@@ -59,23 +55,27 @@ public static class FunctionEndpoints
             throw new ArgumentException($"Function '{function.Name}' is not queue-triggered.", nameof(function));
         endpoints.ServiceProvider.GetRequiredService<FunctionCatalog>().Add(function);
 
-        endpoints.MapPost("/" + function.Name, async (HttpContext context) =>
+        endpoints.MapInvocation(function, async context =>
         {
             using var body = await System.Text.Json.JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
             var invocation = QueueInvocation.Parse(body.RootElement, "message");
-            var log = await run(context.RequestServices, invocation, context.RequestAborted);
-            return InvocationReply(log);
-        }).WithName(function.Name).AddEndpointFilter<FunctionKeyFilter>();
+            return await run(context.RequestServices, invocation, context.RequestAborted);
+        });
     }
 
-    private static IResult InvocationReply(string log)
-    {
-        var reply = new JsonObject
+    /// <summary>
+    /// <c>POST /{Name}</c>, where the Functions host delivers non-HTTP invocations; answered
+    /// <c>{"Outputs":{},"Logs":[log],"ReturnValue":null}</c>.
+    /// </summary>
+    private static void MapInvocation(this IEndpointRouteBuilder endpoints, FunctionDeclaration function, Func<HttpContext, Task<string>> run) =>
+        endpoints.MapPost("/" + function.Name, async (HttpContext context) =>
         {
-            ["Outputs"] = new JsonObject(),
-            ["Logs"] = new JsonArray(log),
-            ["ReturnValue"] = null,
-        };
-        return Results.Text(reply.ToJsonString(), "application/json");
-    }
+            var reply = new JsonObject
+            {
+                ["Outputs"] = new JsonObject(),
+                ["Logs"] = new JsonArray(await run(context)),
+                ["ReturnValue"] = null,
+            };
+            return Results.Text(reply.ToJsonString(), "application/json");
+        }).WithName(function.Name).AddEndpointFilter<FunctionKeyFilter>();
 }

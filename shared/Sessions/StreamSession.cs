@@ -32,10 +32,20 @@ public sealed record StreamSession
     /// <summary>Sequence number the next new frame gets; equals the number of frames accepted.</summary>
     public long NextSeq { get; init; }
 
-    /// <summary>Acknowledged audio bytes, the sum of the segments' committed bytes.</summary>
-    public long TotalBytes { get; init; }
-
     public IReadOnlyList<AudioSegment> Segments { get; init; } = [];
+
+    /// <summary>Acknowledged audio bytes: the sum of the segments' committed bytes.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long TotalBytes
+    {
+        get
+        {
+            long total = 0;
+            for (var i = 0; i < Segments.Count; i++)
+                total += Segments[i].Bytes;
+            return total;
+        }
+    }
 
     /// <summary>Samples between window starts at 48 kHz, fixed at start (480,000 = no overlap).</summary>
     public int HopSamples { get; init; } = Audio.AudioWindow.Samples;

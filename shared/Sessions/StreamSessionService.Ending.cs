@@ -24,12 +24,10 @@ public sealed partial class StreamSessionService
             return session with { Status = SessionStatus.Finalizing, Reason = SessionReasons.Ended, End = end, EndedAt = clock.GetUtcNow() };
         }, cancellationToken);
 
-        if (session.Status == SessionStatus.Completed)
-        {
-            await registry.RemoveAsync(sessionId, cancellationToken); // finishes an end cut short by a crash
-            return session;
-        }
+        // Also finishes an end cut short by a crash between the record and the registry.
         await registry.RemoveAsync(sessionId, cancellationToken);
+        if (session.Status == SessionStatus.Completed)
+            return session;
         await queues.EnqueueAsync(new StepMessage(PipelineStep.Window, sessionId), cancellationToken);
         if (changed)
             SessionLog.Ended(logger, sessionId, session.TotalBytes, session.BufferedSeconds);

@@ -96,7 +96,6 @@ public sealed partial class StreamSessionService
             var committed = session with
             {
                 Segments = WithLast(session.Segments, segment with { Bytes = segment.Bytes + length, Blocks = segment.Blocks + blocks }),
-                TotalBytes = session.TotalBytes + length,
                 NextSeq = session.NextSeq + 1,
                 LastActivityAt = clock.GetUtcNow(),
             };

@@ -12,14 +12,8 @@ namespace AudioFunctions.Tests.Functions.Streams;
 /// End and abort with bad input or in the wrong state (reference 000, Flow 1), and their repeat
 /// calls: a rejected end leaves the session active; a second end or abort answers as the first.
 /// </summary>
-public sealed class EndAndAbortBadInputTests(StreamBadInputApp fixture) : IClassFixture<StreamBadInputApp>
+public sealed class EndAndAbortBadInputTests(StreamBadInputApp fixture) : StreamBadInputTestBase(fixture)
 {
-    private AppInstance App => fixture.App;
-
-    private StreamApiClient Client(BodyFormat format = BodyFormat.MsgPack) => new(App.Client, format);
-
-    public static TheoryData<BodyFormat> BothFormats() => new(Formats);
-
     // ================================================================ end
 
     [Theory]

@@ -11,12 +11,8 @@ namespace AudioFunctions.Tests.Functions.Streams;
 /// Bad frames (reference 000, Flow 1): unknown sessions, empty or oversized frames, bad <c>?seq=</c>,
 /// control Content-Types, and frames after end or abort. None changes the stored progress.
 /// </summary>
-public sealed class FrameBadInputTests(StreamBadInputApp fixture) : IClassFixture<StreamBadInputApp>
+public sealed class FrameBadInputTests(StreamBadInputApp fixture) : StreamBadInputTestBase(fixture)
 {
-    private AppInstance App => fixture.App;
-
-    private StreamApiClient Client(BodyFormat format = BodyFormat.MsgPack) => new(App.Client, format);
-
     /// <summary>The stored progress of a session: acknowledged bytes and the next seq.</summary>
     private async Task<(long TotalBytes, long NextSeq, double Buffered)> ProgressAsync(string sessionId)
     {

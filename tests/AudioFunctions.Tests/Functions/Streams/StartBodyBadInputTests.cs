@@ -13,12 +13,8 @@ namespace AudioFunctions.Tests.Functions.Streams;
 /// map or is empty, and required fields that are missing, nil, of the wrong type or out of bounds.
 /// Each answers its exact status and error code, names what is wrong, and leaves the track free.
 /// </summary>
-public sealed class StartBodyBadInputTests(StreamBadInputApp fixture) : IClassFixture<StreamBadInputApp>
+public sealed class StartBodyBadInputTests(StreamBadInputApp fixture) : StreamBadInputTestBase(fixture)
 {
-    private AppInstance App => fixture.App;
-
-    private StreamApiClient Client(BodyFormat format = BodyFormat.MsgPack) => new(App.Client, format);
-
     private static WireValue Metadata(params (string Key, WireValue Value)[] fields) => WireValue.Map(fields);
 
     // ================================================================ start: malformed bodies

@@ -14,16 +14,10 @@ namespace AudioFunctions.Tests.Functions.Streams;
 /// sample rates and channel counts out of range, unsupported or missing Content-Type, and an
 /// oversized body; and the edges that must still be accepted.
 /// </summary>
-public sealed class StartFormatBadInputTests(StreamBadInputApp fixture) : IClassFixture<StreamBadInputApp>
+public sealed class StartFormatBadInputTests(StreamBadInputApp fixture) : StreamBadInputTestBase(fixture)
 {
-    private AppInstance App => fixture.App;
-
-    private StreamApiClient Client(BodyFormat format = BodyFormat.MsgPack) => new(App.Client, format);
-
     private static byte[] Encode(BodyFormat format, WireValue body) =>
         format == BodyFormat.Json ? JsonCodec.Serialize(body) : MsgPackCodec.Serialize(body);
-
-    public static TheoryData<BodyFormat> BothFormats() => new(Formats);
 
     public static TheoryData<BodyFormat, string> UnknownFormats() => Cross("pcm_u8", "mp3", "PCM_S16_LE", "pcm_s16_be");
 

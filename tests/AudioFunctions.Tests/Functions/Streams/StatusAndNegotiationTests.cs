@@ -12,14 +12,8 @@ namespace AudioFunctions.Tests.Functions.Streams;
 /// Status of unknown and live sessions (reference 000, Flow 1), and response negotiation: answers
 /// and error bodies follow Accept, else the request body's format, else msgpack.
 /// </summary>
-public sealed class StatusAndNegotiationTests(StreamBadInputApp fixture) : IClassFixture<StreamBadInputApp>
+public sealed class StatusAndNegotiationTests(StreamBadInputApp fixture) : StreamBadInputTestBase(fixture)
 {
-    private AppInstance App => fixture.App;
-
-    private StreamApiClient Client(BodyFormat format = BodyFormat.MsgPack) => new(App.Client, format);
-
-    public static TheoryData<BodyFormat> BothFormats() => new(Formats);
-
     private sealed record RawResponse(HttpStatusCode Status, string? ContentType, byte[] Body);
 
     private async Task<RawResponse> SendRawAsync(HttpMethod method, string path, byte[]? body, string? contentType, string? accept)
