@@ -1,3 +1,4 @@
+using AudioFunctions.Audio;
 using AudioFunctions.Embedding;
 using AudioFunctions.Events;
 using AudioFunctions.Indexing;
@@ -24,6 +25,7 @@ public static class AudioCoreServiceCollectionExtensions
         services.AddValidatedOptions<StreamOptions>(configuration, StreamOptions.Section);
         services.AddValidatedOptions<PipelineOptions>(configuration, PipelineOptions.Section);
         services.AddValidatedOptions<IndexOptions>(configuration, IndexOptions.Section);
+        services.AddValidatedOptions<FfmpegOptions>(configuration, FfmpegOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => StorageAccount.FromConfiguration(configuration, sp.GetRequiredService<IOptions<StorageOptions>>().Value));
@@ -31,6 +33,7 @@ public static class AudioCoreServiceCollectionExtensions
         services.AddSingleton<AudioSegmentStore>();
         services.AddSingleton<WindowStore>();
         services.AddSingleton<TrackStore>();
+        services.AddSingleton<WavAssembler>();
 
         services.AddSingleton<SessionRecords>();
         services.AddSingleton<SessionRecordCache>();
@@ -39,6 +42,8 @@ public static class AudioCoreServiceCollectionExtensions
 
         services.AddSingleton<WorkQueues>();
         services.AddSingleton<WindowCheckpoints>();
+        services.AddSingleton<FfmpegDecoder>();
+        services.AddSingleton<DecodeStep>();
         services.AddSingleton<WindowStep>();
         services.AddSingleton<EmbedStep>();
         services.AddSingleton<FinalizeStep>();

@@ -2,6 +2,7 @@ using AudioFunctions.Functions.Health;
 using AudioFunctions.Functions.Http;
 using AudioFunctions.Functions.Orchestration;
 using AudioFunctions.Functions.Search;
+using AudioFunctions.Functions.Sockets;
 using AudioFunctions.Functions.Streams;
 using AudioFunctions.Sessions;
 
@@ -43,10 +44,13 @@ public static class AudioFunctionsHost
         var app = builder.Build();
         app.UseStatusCodePages(ErrorResponses.ForRoutingAsync);
         app.UseMiddleware<ErrorResponses>();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapHealthFunctions();
         app.MapStreamFunctions();
         app.MapSearchFunctions();
         app.MapPipelineFunctions();
+        app.MapAudioSessionFunctions();
+        app.MapLiveAudioSockets();
         return app;
     }
 
@@ -57,6 +61,8 @@ public static class AudioFunctionsHost
         services.AddSingleton<FunctionCatalog>();
         services.AddHostedService<LocalTimerService>();
         services.AddHostedService<LocalQueueListener>();
+        services.AddOptions<LiveAudioOptions>().Bind(configuration.GetSection(LiveAudioOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LiveAudioProtocol>();
         return services;
     }
 }

@@ -63,6 +63,7 @@ internal sealed partial class ErrorResponses(RequestDelegate next, ILogger<Error
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
         ErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+        ErrorKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };

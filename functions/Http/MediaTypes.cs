@@ -42,7 +42,8 @@ public static class MediaTypes
                     return format;
             }
         }
-        return FormatOf(request.ContentType) ?? BodyFormat.MsgPack;
+        return FormatOf(request.ContentType)
+            ?? (request.HttpContext.GetEndpoint()?.Metadata.GetMetadata<JsonByDefault>() is null ? BodyFormat.MsgPack : BodyFormat.Json);
     }
 
     public static string ContentTypeOf(BodyFormat format) => format == BodyFormat.Json ? Json : MsgPack;

@@ -11,12 +11,14 @@ namespace AudioFunctions.Functions.Orchestration;
 /// </summary>
 public static class PipelineFunctions
 {
+    public static readonly FunctionDeclaration DecodeStep = FunctionDeclaration.Queue("DecodeStep", WorkQueues.QueueName(PipelineStep.Decode));
     public static readonly FunctionDeclaration WindowStep = FunctionDeclaration.Queue("WindowStep", WorkQueues.QueueName(PipelineStep.Window));
     public static readonly FunctionDeclaration EmbedStep = FunctionDeclaration.Queue("EmbedStep", WorkQueues.QueueName(PipelineStep.Embed));
     public static readonly FunctionDeclaration FinalizeStep = FunctionDeclaration.Queue("FinalizeStep", WorkQueues.QueueName(PipelineStep.Finalize));
 
     public static IEndpointRouteBuilder MapPipelineFunctions(this IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapQueueFunction(DecodeStep, (services, invocation, ct) => RunAsync(services, PipelineStep.Decode, invocation, ct));
         endpoints.MapQueueFunction(WindowStep, (services, invocation, ct) => RunAsync(services, PipelineStep.Window, invocation, ct));
         endpoints.MapQueueFunction(EmbedStep, (services, invocation, ct) => RunAsync(services, PipelineStep.Embed, invocation, ct));
         endpoints.MapQueueFunction(FinalizeStep, (services, invocation, ct) => RunAsync(services, PipelineStep.Finalize, invocation, ct));

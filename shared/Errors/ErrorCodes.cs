@@ -16,6 +16,10 @@ public static class ErrorCodes
     public const string InvalidEmbedding = "invalid_embedding";
     public const string UnknownCollection = "unknown_collection";
     public const string InvalidLimit = "invalid_limit";
+    public const string InvalidWavHeader = "invalid_wav_header";
+    public const string FormatMismatch = "format_mismatch";
+    public const string InvalidSessionId = "invalid_session_id";
+    public const string InvalidControlMessage = "invalid_control_message";
 
     // 401
     public const string Unauthorized = "unauthorized";
@@ -35,6 +39,8 @@ public static class ErrorCodes
     public const string SessionEnded = "session_ended";
     public const string SessionAborted = "session_aborted";
     public const string SessionFailed = "session_failed";
+    public const string SessionTooLong = "session_too_long";
+    public const string TooManyConnections = "too_many_connections";
 
     // 413, 415
     public const string FrameTooLarge = "frame_too_large";

@@ -12,5 +12,8 @@ public enum ErrorKind
     Conflict,
     PayloadTooLarge,
     UnsupportedMediaType,
+
+    /// <summary>Well-formed but invalid parameters where the reference API answers 422.</summary>
+    Unprocessable,
     Unavailable,
 }

@@ -22,6 +22,7 @@ public sealed class FinalizeStep(
     ITextEmbedder textEmbedder,
     TrackStore tracks,
     TrackIndex index,
+    WavAssembler wav,
     StreamSessionService sessions,
     IEventPublisher events,
     TimeProvider clock)
@@ -67,9 +68,11 @@ public sealed class FinalizeStep(
             windowCount,
             TextStored: store && hasText,
             AudioStored: store && audioVector is not null);
+        // The WAV is composed by the storage service from the stored PCM; rewriting it on a rerun gives the same blob.
+        var wavBlob = await wav.AssembleAsync(session, cancellationToken);
         // Two runs may race this far (both saw the last window embedded); only the one that
         // completes the session announces the track.
-        if (await sessions.CompleteAsync(sessionId, result, cancellationToken) && storedSpaces is not null)
+        if (await sessions.CompleteAsync(sessionId, result, wavBlob, cancellationToken) && storedSpaces is not null)
             events.Publish(SessionEvents.TrackStored(session, storedSpaces));
     }
 

@@ -16,6 +16,7 @@ public sealed partial class PipelineDispatcher(IServiceProvider services, Stream
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await (message.Step switch
         {
+            PipelineStep.Decode => services.GetRequiredService<DecodeStep>().RunAsync(message.SessionId, cancellationToken),
             PipelineStep.Window => services.GetRequiredService<WindowStep>().RunAsync(message.SessionId, cancellationToken),
             PipelineStep.Embed => services.GetRequiredService<EmbedStep>().RunAsync(message.SessionId, message.Window!.Value, cancellationToken),
             PipelineStep.Finalize => services.GetRequiredService<FinalizeStep>().RunAsync(message.SessionId, cancellationToken),

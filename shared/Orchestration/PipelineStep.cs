@@ -3,6 +3,9 @@ namespace AudioFunctions.Orchestration;
 /// <summary>The queue-driven steps that turn a session's raw audio into a stored track.</summary>
 public enum PipelineStep
 {
+    /// <summary>Decode an ended compressed stream (MP3, FLAC, AAC) to PCM with FFmpeg, then window it.</summary>
+    Decode,
+
     /// <summary>Decode, mix, resample and cut windows from the audio received so far (or all of it, once ended).</summary>
     Window,
 

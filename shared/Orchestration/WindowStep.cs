@@ -57,9 +57,16 @@ public sealed partial class WindowStep(
             if ((await records.GetAsync(sessionId, cancellationToken))?.Value is not { } session
                 || session.Status is not (SessionStatus.Active or SessionStatus.Finalizing))
                 return;
+            if (session.AwaitsDecoding)
+            {
+                // A compressed stream has no PCM until it has ended and been decoded; the decode step comes back here.
+                if (session.Status == SessionStatus.Finalizing)
+                    await queues.EnqueueAsync(new StepMessage(PipelineStep.Decode, sessionId), cancellationToken);
+                return;
+            }
 
             var saved = await checkpoints.GetAsync(sessionId, cancellationToken);
-            var checkpoint = saved?.Value ?? new WindowCheckpoint { Resampler = new Resampler(session.Format.SampleRateHz).SaveState() };
+            var checkpoint = saved?.Value ?? new WindowCheckpoint { Resampler = new Resampler(session.PcmFormat.SampleRateHz).SaveState() };
             if (checkpoint.Flushed)
             {
                 // A replay after the flush (end sent again, say): make sure finalize is on its way.
@@ -93,8 +100,8 @@ public sealed partial class WindowStep(
 
     private async Task<WindowCheckpoint> AdvanceAsync(StreamSession session, WindowCheckpoint checkpoint, bool flush, CancellationToken cancellationToken)
     {
-        var format = session.Format;
-        var wholeBytes = session.TotalBytes / format.BytesPerFrame * format.BytesPerFrame;
+        var format = session.PcmFormat;
+        var wholeBytes = session.PcmBytes / format.BytesPerFrame * format.BytesPerFrame;
         var resampler = new Resampler(checkpoint.Resampler);
         var position = checkpoint.RawBytesConsumed;
         var resampled = checkpoint.ResampledSamples;
@@ -112,7 +119,7 @@ public sealed partial class WindowStep(
             while (position < wholeBytes)
             {
                 var take = (int)Math.Min(passBytes, wholeBytes - position);
-                await audio.ReadAsync(session, position, raw.AsMemory(0, take), cancellationToken);
+                await audio.ReadPcmAsync(session, position, raw.AsMemory(0, take), cancellationToken);
                 var frames = take / format.BytesPerFrame;
                 nonFinite += PcmDecoder.DecodeToMono(raw.AsSpan(0, take), format, mono.AsSpan(0, frames));
                 var produced = resampler.Process(mono.AsSpan(0, frames), output);

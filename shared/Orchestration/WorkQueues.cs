@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace AudioFunctions.Orchestration;
 
 /// <summary>
-/// The Storage queues the pipeline steps travel on (<c>{prefix}window-steps</c>, <c>embed-steps</c>,
+/// The Storage queues the pipeline steps travel on (<c>{prefix}decode-steps</c>, <c>window-steps</c>, <c>embed-steps</c>,
 /// <c>finalize-steps</c>, each with its <c>-poison</c> queue). Enqueuing also wakes this process's
 /// local listener, so a step starts without waiting for the next poll.
 /// </summary>
@@ -33,6 +33,7 @@ public sealed class WorkQueues
     /// <summary>The queue name of a step without the prefix: what its queue-trigger binding names.</summary>
     public static string QueueName(PipelineStep step) => step switch
     {
+        PipelineStep.Decode => "decode-steps",
         PipelineStep.Window => "window-steps",
         PipelineStep.Embed => "embed-steps",
         PipelineStep.Finalize => "finalize-steps",

@@ -31,6 +31,11 @@ public sealed class StreamOptions
     [Range(1, 64 * 1024 * 1024)]
     public int MaxFrameBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>Longest a session may take audio, from its start; later chunks are refused (the reference's 24 h).</summary>
+    [ConfigurationKeyName("MAX_SESSION_DURATION_S")]
+    [Range(1, 30 * 24 * 3600)]
+    public double MaxSessionDurationSeconds { get; set; } = 24 * 3600;
+
     /// <summary>Keep the audio of aborted and expired sessions instead of deleting it.</summary>
     [ConfigurationKeyName("KEEP_ABORTED_AUDIO")]
     public bool KeepAbortedAudio { get; set; }
@@ -41,4 +46,6 @@ public sealed class StreamOptions
     public double SweepIntervalSeconds { get; set; } = 60;
 
     public TimeSpan SessionTimeout => TimeSpan.FromSeconds(SessionTimeoutSeconds);
+
+    public TimeSpan MaxSessionDuration => TimeSpan.FromSeconds(MaxSessionDurationSeconds);
 }

@@ -15,7 +15,36 @@ public sealed record StreamSession
 
     public TrackMetadata Metadata { get; init; } = TrackMetadata.Empty;
 
+    /// <summary>
+    /// The PCM shape of the stored bytes. For a WAV stream it is the declared one until the header
+    /// has been read, then the header's; for a compressed stream it is what was declared, and the
+    /// decoded audio's shape is in <see cref="Decoded"/>.
+    /// </summary>
     public required StreamAudioFormat Format { get; init; }
+
+    /// <summary>How the client packages its bytes; PCM unless the session was opened for WAV or a compressed format.</summary>
+    public AudioContainer Container { get; init; } = AudioContainer.Pcm;
+
+    /// <summary>Who opened the session, as the client named itself (WebSocket <c>user_id</c>), or null.</summary>
+    public string? UserId { get; init; }
+
+    /// <summary>A WAV stream whose header is still being read: the header bytes received so far.</summary>
+    public WavHeaderProgress? WavHeader { get; init; }
+
+    /// <summary>
+    /// PCM bytes the WAV header's data chunk still announces; bytes past it (trailing chunks) are not
+    /// audio. Null when the stream is not WAV or its data length is open.
+    /// </summary>
+    public long? WavDataBytesLeft { get; init; }
+
+    /// <summary>The PCM made from a compressed stream once it has been decoded, or null.</summary>
+    public DecodedAudio? Decoded { get; init; }
+
+    /// <summary>Live connections streaming into the session (WebSocket or Web PubSub), each with its lease.</summary>
+    public IReadOnlyList<SessionConnection> Connections { get; init; } = [];
+
+    /// <summary>The blob holding the session's whole audio as one WAV file, once assembled.</summary>
+    public string? WavBlob { get; init; }
 
     public SessionStatus Status { get; init; } = SessionStatus.Active;
 
@@ -64,7 +93,20 @@ public sealed record StreamSession
     /// <summary>The answer <c>end</c> gave, once the session has ended.</summary>
     public StreamEndResult? Result { get; init; }
 
-    public double BufferedSeconds => Format.SecondsIn(TotalBytes);
+    /// <summary>Seconds of whole sample frames of PCM so far (0 for a compressed stream not yet decoded).</summary>
+    public double BufferedSeconds => Container.IsCompressed() && Decoded is null ? 0 : PcmFormat.SecondsIn(PcmBytes);
+
+    /// <summary>The shape of the PCM the pipeline windows: the decoded audio's, or the stored bytes'.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public StreamAudioFormat PcmFormat => Decoded?.Format ?? Format;
+
+    /// <summary>PCM bytes the pipeline may window: the decoded audio's length, or the acknowledged bytes.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long PcmBytes => Decoded?.Bytes ?? (Container.IsCompressed() ? 0 : TotalBytes);
+
+    /// <summary>A compressed stream that must go through the decoder before its audio can be windowed.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool AwaitsDecoding => Container.IsCompressed() && Decoded is null;
 
     public bool IsTerminal => Status is SessionStatus.Completed or SessionStatus.Aborted or SessionStatus.Error;
 }

@@ -12,15 +12,25 @@ public sealed partial class StreamSessionService
     /// Stores one frame of raw bytes. With <paramref name="seq"/>, a seq already stored is
     /// acknowledged without writing, and a seq past the next expected one is a 409.
     /// </summary>
-    public async Task<FrameAck> AppendFrameAsync(string sessionId, long? seq, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    public Task<FrameAck> AppendFrameAsync(string sessionId, long? seq, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
-        if (frame.IsEmpty)
-            throw ServiceException.BadRequest(ErrorCodes.EmptyFrame, "The frame carries no bytes.");
         if (frame.Length > Options.MaxFrameBytes)
             throw new ServiceException(ErrorKind.PayloadTooLarge, ErrorCodes.FrameTooLarge,
                 $"A frame may carry at most {Options.MaxFrameBytes} bytes; this one has {frame.Length}.");
-        var blocks = AudioSegmentStore.BlocksFor(frame.Length);
+        return AppendAsync(sessionId, seq, connectionId: null, frame, cancellationToken);
+    }
 
+    /// <summary>
+    /// Stores one chunk a live connection sent (WebSocket or Web PubSub). The connection orders its
+    /// chunks, so there is no seq; the chunk renews the connection's lease. The caller bounds the size.
+    /// </summary>
+    public Task<FrameAck> AppendChunkAsync(string sessionId, string connectionId, ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken) =>
+        AppendAsync(sessionId, seq: null, connectionId, chunk, cancellationToken);
+
+    private async Task<FrameAck> AppendAsync(string sessionId, long? seq, string? connectionId, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        if (frame.IsEmpty)
+            throw ServiceException.BadRequest(ErrorCodes.EmptyFrame, "The frame carries no bytes.");
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             // The cached record serves only the plain case (the next seq of a live session); any
@@ -41,6 +51,24 @@ public sealed partial class StreamSessionService
                     throw ServiceException.Conflict(ErrorCodes.SeqGap,
                         $"Expected seq {session.NextSeq} but got {s}; send the missing frames first.");
             }
+            EnsureWithinDuration(session);
+
+            var plan = ChunkPlan.For(session, frame);
+            if (plan.Audio.IsEmpty)
+            {
+                // Nothing to append (header bytes, or bytes past a WAV's data): the record alone counts the chunk.
+                var counted = Counted(session, plan, connectionId, session.Segments);
+                if (await records.TryReplaceAsync(counted, etag, cancellationToken) is { } written)
+                {
+                    cache.Remember(new Versioned<StreamSession>(counted, written));
+                    return Ack(counted, duplicate: false);
+                }
+                cache.Forget(sessionId);
+                await ActiveSessionRegistry.BackOffAsync(attempt, cancellationToken);
+                continue;
+            }
+            var audioBytes = plan.Audio;
+            var blocks = AudioSegmentStore.BlocksFor(audioBytes.Length);
 
             var segment = session.Segments.Count > 0 ? session.Segments[^1] : null;
             if (segment is null || segment.Blocks + blocks > AudioSegmentStore.MaxBlocksPerSegment)
@@ -54,7 +82,7 @@ public sealed partial class StreamSessionService
                 continue;
             }
 
-            var outcome = await audio.AppendAsync(sessionId, segment.Index, segment.Bytes, frame, cancellationToken);
+            var outcome = await audio.AppendAsync(sessionId, segment.Index, segment.Bytes, audioBytes, cancellationToken);
             if (outcome != AppendOutcome.Appended)
             {
                 cache.Forget(sessionId);
@@ -70,9 +98,9 @@ public sealed partial class StreamSessionService
                 continue;
             }
 
-            if (await CommitAsync(session, etag, segment, frame.Length, blocks, cancellationToken) is { } committed)
+            if (await CommitAsync(session, etag, plan, connectionId, segment, blocks, cancellationToken) is { } committed)
             {
-                await AfterCommitAsync(session, committed, segment, frame.Length, cancellationToken);
+                await AfterCommitAsync(session, committed, segment, audioBytes.Length, cancellationToken);
                 return Ack(committed, duplicate: false);
             }
             // Another frame was counted first; the bytes just appended lie past the committed
@@ -89,18 +117,14 @@ public sealed partial class StreamSessionService
     /// record. Null when another frame got there first.
     /// </summary>
     private async Task<StreamSession?> CommitAsync(
-        StreamSession session, ETag etag, AudioSegment segment, int length, int blocks, CancellationToken cancellationToken)
+        StreamSession session, ETag etag, ChunkPlan plan, string? connectionId, AudioSegment segment, int blocks, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var committed = session with
-            {
-                Segments = WithLast(session.Segments, segment with { Bytes = segment.Bytes + length, Blocks = segment.Blocks + blocks }),
-                NextSeq = session.NextSeq + 1,
-                LastActivityAt = clock.GetUtcNow(),
-            };
+            var grown = segment with { Bytes = segment.Bytes + plan.Audio.Length, Blocks = segment.Blocks + blocks };
+            var committed = Counted(session, plan, connectionId, WithLast(session.Segments, grown));
             if (WindowStepDue(committed))
-                committed = committed with { WindowStepQueuedAtBytes = committed.TotalBytes };
+                committed = committed with { WindowStepQueuedAtBytes = committed.PcmBytes };
             if (await records.TryReplaceAsync(committed, etag, cancellationToken) is { } written)
             {
                 cache.Remember(new Versioned<StreamSession>(committed, written));
@@ -136,12 +160,35 @@ public sealed partial class StreamSessionService
         }
     }
 
-    /// <summary>A hop of 48 kHz output's worth of new input has arrived since the last window step was queued.</summary>
+    /// <summary>The record once a chunk is counted: its plan applied, one more seq, activity now, the sender's lease renewed.</summary>
+    private StreamSession Counted(StreamSession session, ChunkPlan plan, string? connectionId, IReadOnlyList<AudioSegment> segments)
+    {
+        var now = clock.GetUtcNow();
+        return plan.ApplyTo(session) with
+        {
+            Segments = segments,
+            NextSeq = session.NextSeq + 1,
+            LastActivityAt = now,
+            Connections = connectionId is null ? session.Connections : SessionConnections.Renewed(session.Connections, connectionId, now),
+        };
+    }
+
+    /// <summary>
+    /// A hop of 48 kHz output's worth of new PCM has arrived since the last window step was queued.
+    /// A compressed stream has no PCM until it is decoded, so it is never due here.
+    /// </summary>
     private static bool WindowStepDue(StreamSession session)
     {
-        var format = session.Format;
+        var format = session.PcmFormat;
         var hopInputFrames = (long)Math.Ceiling((double)session.HopSamples * format.SampleRateHz / AudioWindow.SampleRateHz);
-        return session.TotalBytes - session.WindowStepQueuedAtBytes >= hopInputFrames * format.BytesPerFrame;
+        return session.PcmBytes - session.WindowStepQueuedAtBytes >= hopInputFrames * format.BytesPerFrame;
+    }
+
+    private void EnsureWithinDuration(StreamSession session)
+    {
+        if (clock.GetUtcNow() - session.CreatedAt > Options.MaxSessionDuration)
+            throw ServiceException.Conflict(ErrorCodes.SessionTooLong,
+                $"Session {session.SessionId} has reached the longest a session may run ({Options.MaxSessionDurationSeconds:0.###} s); end it and start a new one.");
     }
 
     private async Task OpenSegmentAsync(StreamSession session, ETag etag, string reason, CancellationToken cancellationToken)

@@ -21,12 +21,25 @@ public sealed partial class StreamSessionService
         return (session, added);
     }
 
-    /// <summary>Completes a finalizing session with its result. Returns false when it was not finalizing (already done, or failed).</summary>
-    public async Task<bool> CompleteAsync(string sessionId, StreamEndResult result, CancellationToken cancellationToken)
+    /// <summary>Records the PCM decoded from an ended compressed stream. False when the session is no longer finalizing or was decoded already.</summary>
+    public async Task<bool> MarkDecodedAsync(string sessionId, DecodedAudio decoded, CancellationToken cancellationToken)
+    {
+        var (_, marked) = await UpdateAsync(sessionId, session =>
+            session is { Status: SessionStatus.Finalizing, Decoded: null }
+                ? session with { Decoded = decoded }
+                : null, cancellationToken);
+        return marked;
+    }
+
+    /// <summary>
+    /// Completes a finalizing session with its result and the blob holding its audio as WAV. Returns
+    /// false when it was not finalizing (already done, or failed).
+    /// </summary>
+    public async Task<bool> CompleteAsync(string sessionId, StreamEndResult result, string wavBlob, CancellationToken cancellationToken)
     {
         var (session, completed) = await UpdateAsync(sessionId, session =>
             session.Status == SessionStatus.Finalizing
-                ? session with { Status = SessionStatus.Completed, Result = result }
+                ? session with { Status = SessionStatus.Completed, Result = result, WavBlob = wavBlob }
                 : null, cancellationToken);
         if (completed)
         {

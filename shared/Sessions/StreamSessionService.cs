@@ -1,4 +1,5 @@
 using Azure;
+using AudioFunctions.Audio;
 using AudioFunctions.Errors;
 using AudioFunctions.Events;
 using AudioFunctions.Orchestration;
@@ -42,12 +43,18 @@ public sealed partial class StreamSessionService(
     public async Task<StreamSession> StartAsync(StartStreamCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var sessionId = Guid.NewGuid().ToString("D");
         var session = new StreamSession
         {
-            SessionId = Guid.NewGuid().ToString("D"),
-            TrackId = command.TrackId,
+            SessionId = sessionId,
+            TrackId = command.TrackId ?? sessionId,
             Metadata = command.Metadata,
             Format = command.Format,
+            Container = command.Container,
+            UserId = command.UserId,
+            WavHeader = command.Container == AudioContainer.Wav
+                ? new WavHeaderProgress([], command.DeclaredSampleRateHz, command.DeclaredChannels)
+                : null,
             HopSamples = pipelineOptions.Value.HopSamples,
             CreatedAt = now,
             LastActivityAt = now,

@@ -21,6 +21,9 @@ public sealed class AudioSegmentStore(StorageContainers containers)
 
     public static string SegmentBlobName(string sessionId, int index) => $"{sessionId}/raw/{index:D5}.pcm";
 
+    /// <summary>The PCM decoded from a compressed stream (one block blob, rewritten whole by each decode).</summary>
+    public static string DecodedBlobName(string sessionId) => $"{sessionId}/decoded.pcm";
+
     /// <summary>Append blocks needed for <paramref name="byteCount"/> bytes.</summary>
     public static int BlocksFor(int byteCount) => (byteCount + MaxBlockBytes - 1) / MaxBlockBytes;
 
@@ -107,6 +110,50 @@ public sealed class AudioSegmentStore(StorageContainers containers)
             }
             segmentStart = segmentEnd;
         }
+    }
+
+    /// <summary>
+    /// Reads PCM bytes [<paramref name="offset"/>, offset + destination.Length) of what the pipeline
+    /// windows: the decoded audio of a compressed stream, else the acknowledged bytes.
+    /// </summary>
+    public async Task ReadPcmAsync(StreamSession session, long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        if (session.Decoded is null)
+        {
+            await ReadAsync(session, offset, destination, cancellationToken);
+            return;
+        }
+        if (offset < 0 || offset + destination.Length > session.Decoded.Bytes)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"Bytes {offset}..{offset + destination.Length} lie outside the {session.Decoded.Bytes} decoded.");
+        if (destination.IsEmpty)
+            return;
+        var options = new BlobDownloadOptions { Range = new HttpRange(offset, destination.Length) };
+        var content = await containers.Audio.GetBlobClient(DecodedBlobName(session.SessionId)).DownloadContentAsync(options, cancellationToken);
+        content.Value.Content.ToMemory().Span.CopyTo(destination.Span);
+    }
+
+    /// <summary>A stream that replaces the session's decoded PCM blob with what is written to it (committed on dispose).</summary>
+    public async Task<Stream> OpenDecodedWriteAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        await containers.EnsureCreatedAsync(cancellationToken);
+        return await containers.Audio.GetBlockBlobClient(DecodedBlobName(sessionId))
+            .OpenWriteAsync(overwrite: true, new BlockBlobOpenWriteOptions { BufferSize = MaxBlockBytes }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The blobs and byte ranges that hold, in order, the PCM the pipeline windows: the decoded blob, or
+    /// the committed prefix of each segment.
+    /// </summary>
+    public IEnumerable<(BlobBaseClient Blob, long Bytes)> PcmSources(StreamSession session)
+    {
+        if (session.Decoded is { } decoded)
+        {
+            yield return (containers.Audio.GetBlobClient(DecodedBlobName(session.SessionId)), decoded.Bytes);
+            yield break;
+        }
+        foreach (var segment in session.Segments)
+            if (segment.Bytes > 0)
+                yield return (Segment(session.SessionId, segment.Index), segment.Bytes);
     }
 
     /// <summary>Removes every blob of the session's audio folder.</summary>

@@ -17,15 +17,19 @@ public sealed class StorageAccount
 {
     public const string ConnectionSetting = "AzureWebJobsStorage";
 
-    private StorageAccount(BlobServiceClient blobs, QueueServiceClient queues)
+    private StorageAccount(BlobServiceClient blobs, QueueServiceClient queues, TokenCredential? credential = null)
     {
         Blobs = blobs;
         Queues = queues;
+        Credential = credential;
     }
 
     public BlobServiceClient Blobs { get; }
 
     public QueueServiceClient Queues { get; }
+
+    /// <summary>The identity the clients use when no connection string is configured (null with a shared key).</summary>
+    public TokenCredential? Credential { get; }
 
     public static StorageAccount FromConfiguration(IConfiguration configuration, StorageOptions options)
     {
@@ -48,11 +52,11 @@ public sealed class StorageAccount
         var queueUri = section["queueServiceUri"] is { Length: > 0 } queue ? new Uri(queue)
             : account is { Length: > 0 } ? new Uri($"https://{account}.queue.core.windows.net")
             : throw new InvalidOperationException($"Set {ConnectionSetting}__queueServiceUri beside {ConnectionSetting}__blobServiceUri.");
-        var credential = Credential(section);
-        return new StorageAccount(new BlobServiceClient(blobUri, credential, blobOptions), new QueueServiceClient(queueUri, credential, queueOptions));
+        var credential = CredentialFor(section);
+        return new StorageAccount(new BlobServiceClient(blobUri, credential, blobOptions), new QueueServiceClient(queueUri, credential, queueOptions), credential);
     }
 
-    private static TokenCredential Credential(IConfigurationSection section) =>
+    private static TokenCredential CredentialFor(IConfigurationSection section) =>
         string.Equals(section["credential"], "managedidentity", StringComparison.OrdinalIgnoreCase)
             ? new ManagedIdentityCredential(section["clientId"] is { Length: > 0 } clientId
                 ? ManagedIdentityId.FromUserAssignedClientId(clientId)

@@ -32,11 +32,14 @@ public sealed class FunctionLayoutTests : IDisposable
         ["EmbedText"] = ("post", "v1/embed/text", "function"),
         ["SearchTracks"] = ("post", "v1/tracks/search", "function"),
         ["GetTrack"] = ("get", "v1/tracks/{trackId}", "function"),
+        ["AudioSessionInfo"] = ("get", "audio/sessions/{sessionId}", "function"),
+        ["AudioSessionClose"] = ("post", "audio/sessions/{sessionId}/close", "function"),
     };
 
     /// <summary>The pipeline's queue-triggered functions and the queues they read.</summary>
     private static readonly Dictionary<string, string> ExpectedQueues = new()
     {
+        ["DecodeStep"] = "decode-steps",
         ["WindowStep"] = "window-steps",
         ["EmbedStep"] = "embed-steps",
         ["FinalizeStep"] = "finalize-steps",
@@ -44,7 +47,7 @@ public sealed class FunctionLayoutTests : IDisposable
 
     private static readonly string[] ExpectedNames =
         ["StreamStart", "StreamFrames", "StreamEnd", "StreamAbort", "StreamStatus", "Health", "SweepExpiredSessions",
-         "EmbedText", "SearchTracks", "GetTrack", "WindowStep", "EmbedStep", "FinalizeStep"];
+         "EmbedText", "SearchTracks", "GetTrack", "AudioSessionInfo", "AudioSessionClose", "DecodeStep", "WindowStep", "EmbedStep", "FinalizeStep"];
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "audiofunctions-layout-" + Guid.NewGuid().ToString("N"));
 
