@@ -2,8 +2,9 @@
 # Installs what the app and its tests need and is missing; quick when everything is there.
 #   - npm packages of package.json (the Azurite storage emulator)
 #   - the System.IO.Hashing local package (scripts/hashing-shim.sh)
-#   - Debian packages the tests use: python3-msgpack and python3-httpx, for the reference Python
-#     client (they install into Debian's /usr/bin/python3)
+#   - Debian packages: ffmpeg (the app decodes MP3, FLAC and AAC streams with it; tests make and
+#     probe audio with it), and python3-msgpack, python3-httpx and python3-websockets for the
+#     reference Python clients (they install into Debian's /usr/bin/python3)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -25,6 +26,9 @@ fi
 
 ./scripts/hashing-shim.sh
 
-if ! /usr/bin/python3 -c 'import msgpack, httpx' >/dev/null 2>&1; then
-  ./scripts/apt-install.sh python3-msgpack python3-httpx
-fi
+missing=()
+command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+for module in msgpack httpx websockets; do
+  /usr/bin/python3 -c "import $module" >/dev/null 2>&1 || missing+=("python3-$module")
+done
+[ "${#missing[@]}" -eq 0 ] || ./scripts/apt-install.sh "${missing[@]}"
