@@ -28,10 +28,15 @@ internal sealed class SocketMessageReader(WebSocket socket, int maxBinaryBytes, 
         {
             if (_length == _buffer.Length)
                 Grow();
-            var receive = socket.ReceiveAsync(_buffer.AsMemory(_length), stopping).AsTask();
-            if (await Task.WhenAny(receive, Task.Delay(idleTimeout, stopping)) != receive)
+            var receive = socket.ReceiveAsync(_buffer.AsMemory(_length), CancellationToken.None).AsTask();
+            try
             {
-                stopping.ThrowIfCancellationRequested();
+                // The wait, not the receive, times out: cancelling a receive would abort the socket
+                // before the close frame that tells the client why.
+                await receive.WaitAsync(idleTimeout, stopping);
+            }
+            catch (TimeoutException)
+            {
                 return new LiveAudioClose(LiveAudioClose.PolicyViolation,
                     $"No message for {idleTimeout.TotalSeconds:0.###} s; the session is kept, reconnect to go on.");
             }

@@ -236,9 +236,9 @@ public static class WavHeaderReader
     private static string NotWavMessage(ReadOnlySpan<byte> start)
     {
         var form = start[..Math.Min(4, start.Length)];
-        if (start.Length >= PreambleBytes && !start[8..12].SequenceEqual("WAVE"u8))
-            return $"not a WAV file: a RIFF '{FourCc(start[8..12])}' file, where WAV needs 'WAVE' at byte 8.";
-        return $"not a WAV file: it starts with '{FourCc(form)}', where WAV needs 'RIFF' or 'RF64' at byte 0 and 'WAVE' at byte 8.";
+        if (!MatchesSoFar(start, 0, "RIFF"u8) && !MatchesSoFar(start, 0, "RF64"u8))
+            return $"not a WAV file: it starts with '{FourCc(form)}', where WAV needs 'RIFF' or 'RF64' at byte 0 and 'WAVE' at byte 8.";
+        return $"not a WAV file: a RIFF '{FourCc(start[8..Math.Min(12, start.Length)])}' file, where WAV needs 'WAVE' at byte 8.";
     }
 
     /// <summary>A chunk id as text when printable ASCII, else as hex, so errors never carry control bytes.</summary>
