@@ -9,16 +9,17 @@ public sealed partial class FfmpegDecoder
     /// <summary>The compressed input as a temporary file, readable by path, deleted when disposed.</summary>
     private static async Task<FileStream> SpoolAsync(Stream compressed, CancellationToken cancellationToken)
     {
-        var file = new FileStream(
-            Path.Combine(Path.GetTempPath(), $"audiofunctions-decode-{Guid.NewGuid():N}.mp3"),
-            new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.ReadWrite,
-                Share = FileShare.Read,
-                BufferSize = 0,
-                Options = FileOptions.Asynchronous | FileOptions.DeleteOnClose,
-            });
+        var spoolOptions = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.Read,
+            BufferSize = 0,
+            Options = FileOptions.Asynchronous | FileOptions.DeleteOnClose,
+        };
+        if (!OperatingSystem.IsWindows())
+            spoolOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // the audio is the client's
+        var file = new FileStream(Path.Combine(Path.GetTempPath(), $"audiofunctions-decode-{Guid.NewGuid():N}.mp3"), spoolOptions);
         try
         {
             await compressed.CopyToAsync(file, CopyBufferBytes, cancellationToken);
@@ -96,12 +97,12 @@ public sealed partial class FfmpegDecoder
                 throw new AudioDecodeException($"ffmpeg wrote {header.Format.Encoding} samples where 32-bit float was asked for.");
 
             // A data size ffmpeg could not fill in (its output is a pipe) leaves the audio running to the end.
-            var remaining = header.DataBytes ?? long.MaxValue;
+            var dataBytes = header.DataBytes ?? long.MaxValue;
             var written = 0L;
             var chunk = buffer.AsMemory(header.HeaderBytes, filled - header.HeaderBytes);
             do
             {
-                var take = (int)Math.Min(chunk.Length, remaining - written);
+                var take = (int)Math.Min(chunk.Length, dataBytes - written);
                 if (take > 0)
                 {
                     await pcm.WriteAsync(chunk[..take], cancellationToken);

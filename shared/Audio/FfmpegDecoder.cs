@@ -86,11 +86,12 @@ public sealed partial class FfmpegDecoder(IOptions<FfmpegOptions> options, ILogg
         using var process = Start(container, input, settings);
         using var killOnAbort = abort.Token.Register(static state => Kill((Process)state!), process);
 
-        // The first exception that is not a consequence of an abort is the cause; it aborts the rest.
+        // An exception before any abort is the cause, and aborts the rest; one after an abort (a
+        // cancelled copy, output cut off by the kill) is a consequence, and the abort's cause is told.
         ExceptionDispatchInfo? failure = null;
         void Fail(Exception exception)
         {
-            if (exception is OperationCanceledException && abort.IsCancellationRequested)
+            if (abort.IsCancellationRequested)
                 return;
             Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(exception), null);
             abort.Cancel();
@@ -210,6 +211,8 @@ public sealed partial class FfmpegDecoder(IOptions<FfmpegOptions> options, ILogg
             if (lines[i].StartsWith("Last message repeated", StringComparison.Ordinal))
                 continue;
             var line = lines[i].Replace(input, "input", StringComparison.Ordinal);
+            if (input.StartsWith("file:", StringComparison.Ordinal))
+                line = line.Replace(input["file:".Length..], "input", StringComparison.Ordinal);
             return line.Length <= MaxReasonChars ? line : line[..MaxReasonChars] + "…";
         }
         return null;
