@@ -4,6 +4,7 @@ using AudioFunctions.Functions.Orchestration;
 using AudioFunctions.Functions.Search;
 using AudioFunctions.Functions.Sockets;
 using AudioFunctions.Functions.Streams;
+using AudioFunctions.Functions.WebPubSub;
 using AudioFunctions.Sessions;
 
 namespace AudioFunctions.Functions.Hosting;
@@ -51,6 +52,7 @@ public static class AudioFunctionsHost
         app.MapPipelineFunctions();
         app.MapAudioSessionFunctions();
         app.MapLiveAudioSockets();
+        app.MapWebPubSubFunctions();
         return app;
     }
 
@@ -63,6 +65,7 @@ public static class AudioFunctionsHost
         services.AddHostedService<LocalQueueListener>();
         services.AddOptions<LiveAudioOptions>().Bind(configuration.GetSection(LiveAudioOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LiveAudioProtocol>();
+        services.AddWebPubSub(configuration);
         return services;
     }
 }

@@ -9,7 +9,11 @@ namespace AudioFunctions.Functions.Hosting;
 public sealed record FunctionDeclaration(string Name, FunctionTrigger Trigger)
 {
     public static FunctionDeclaration Http(string name, string method, string route, AuthLevel authLevel = AuthLevel.Function) =>
-        new(name, new HttpTrigger(route, [method.ToLowerInvariant()], authLevel));
+        Http(name, [method], route, authLevel);
+
+    /// <summary>An HTTP function answering several methods at one route (e.g. a webhook's OPTIONS handshake and its POSTs).</summary>
+    public static FunctionDeclaration Http(string name, IReadOnlyList<string> methods, string route, AuthLevel authLevel = AuthLevel.Function) =>
+        new(name, new HttpTrigger(route, [.. methods.Select(m => m.ToLowerInvariant())], authLevel));
 
     public static FunctionDeclaration Timer(string name, string schedule) => new(name, new TimerTrigger(schedule));
 

@@ -21,19 +21,21 @@ public sealed class FunctionLayoutTests : IDisposable
         """{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"IsPastDue":false}},"Metadata":{"sys":{"MethodName":"SweepExpiredSessions","UtcNow":"2026-01-01T00:00:00Z","RandGuid":"x"}}}""";
 
     /// <summary>The functions of the app as the API contract (reference 000, Flow 1) and the hosting plan name them.</summary>
-    private static readonly Dictionary<string, (string Method, string Route, string AuthLevel)> ExpectedHttp = new()
+    private static readonly Dictionary<string, (string[] Methods, string Route, string AuthLevel)> ExpectedHttp = new()
     {
-        ["StreamStart"] = ("post", "v1/stream/start", "function"),
-        ["StreamFrames"] = ("post", "v1/stream/{sessionId}/frames", "function"),
-        ["StreamEnd"] = ("post", "v1/stream/{sessionId}/end", "function"),
-        ["StreamAbort"] = ("delete", "v1/stream/{sessionId}", "function"),
-        ["StreamStatus"] = ("get", "v1/stream/{sessionId}/status", "function"),
-        ["Health"] = ("get", "health", "anonymous"),
-        ["EmbedText"] = ("post", "v1/embed/text", "function"),
-        ["SearchTracks"] = ("post", "v1/tracks/search", "function"),
-        ["GetTrack"] = ("get", "v1/tracks/{trackId}", "function"),
-        ["AudioSessionInfo"] = ("get", "audio/sessions/{sessionId}", "function"),
-        ["AudioSessionClose"] = ("post", "audio/sessions/{sessionId}/close", "function"),
+        ["StreamStart"] = (["post"], "v1/stream/start", "function"),
+        ["StreamFrames"] = (["post"], "v1/stream/{sessionId}/frames", "function"),
+        ["StreamEnd"] = (["post"], "v1/stream/{sessionId}/end", "function"),
+        ["StreamAbort"] = (["delete"], "v1/stream/{sessionId}", "function"),
+        ["StreamStatus"] = (["get"], "v1/stream/{sessionId}/status", "function"),
+        ["Health"] = (["get"], "health", "anonymous"),
+        ["EmbedText"] = (["post"], "v1/embed/text", "function"),
+        ["SearchTracks"] = (["post"], "v1/tracks/search", "function"),
+        ["GetTrack"] = (["get"], "v1/tracks/{trackId}", "function"),
+        ["AudioSessionInfo"] = (["get"], "audio/sessions/{sessionId}", "function"),
+        ["AudioSessionClose"] = (["post"], "audio/sessions/{sessionId}/close", "function"),
+        // The Web PubSub event handler: the abuse-protection handshake and the events; the signature is its auth.
+        ["WebPubSubEvents"] = (["options", "post"], "webpubsub/{hub}", "anonymous"),
     };
 
     /// <summary>The pipeline's queue-triggered functions and the queues they read.</summary>
@@ -47,7 +49,8 @@ public sealed class FunctionLayoutTests : IDisposable
 
     private static readonly string[] ExpectedNames =
         ["StreamStart", "StreamFrames", "StreamEnd", "StreamAbort", "StreamStatus", "Health", "SweepExpiredSessions",
-         "EmbedText", "SearchTracks", "GetTrack", "AudioSessionInfo", "AudioSessionClose", "DecodeStep", "WindowStep", "EmbedStep", "FinalizeStep"];
+         "EmbedText", "SearchTracks", "GetTrack", "AudioSessionInfo", "AudioSessionClose", "DecodeStep", "WindowStep", "EmbedStep", "FinalizeStep",
+         "WebPubSubEvents"];
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "audiofunctions-layout-" + Guid.NewGuid().ToString("N"));
 
@@ -157,7 +160,7 @@ public sealed class FunctionLayoutTests : IDisposable
         foreach (var function in http)
         {
             var trigger = (HttpTrigger)function.Trigger;
-            var (method, route, authLevel) = ExpectedHttp[function.Name];
+            var (methods, route, authLevel) = ExpectedHttp[function.Name];
             var json = ReadJson(Path.Combine(directory, function.Name, "function.json"));
             var bindings = json["bindings"]!.AsArray();
             Assert.Equal(2, bindings.Count);
@@ -168,7 +171,7 @@ public sealed class FunctionLayoutTests : IDisposable
             Assert.Equal("in", Text(input["direction"]));
             Assert.Equal("req", Text(input["name"]));
             Assert.Equal(authLevel, Text(input["authLevel"]));
-            Assert.Equal([method], input["methods"]!.AsArray().Select(Text));
+            Assert.Equal(methods, input["methods"]!.AsArray().Select(Text));
             Assert.Equal(trigger.Methods, input["methods"]!.AsArray().Select(Text));
             Assert.Equal(route, Text(input["route"]));
             Assert.Equal(trigger.Route, Text(input["route"]));
@@ -239,7 +242,8 @@ public sealed class FunctionLayoutTests : IDisposable
             var input = ReadJson(Path.Combine(directory, function.Name, "function.json"))["bindings"]![0]!;
             var path = "/api/" + Text(input["route"])
                 .Replace("{sessionId}", Guid.NewGuid().ToString("D"), StringComparison.Ordinal)
-                .Replace("{trackId}", "no-such-track", StringComparison.Ordinal);
+                .Replace("{trackId}", "no-such-track", StringComparison.Ordinal)
+                .Replace("{hub}", "audio", StringComparison.Ordinal);
             foreach (var method in input["methods"]!.AsArray().Select(Text))
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), path);
