@@ -195,7 +195,10 @@ public sealed partial class WebPubSubEventHandler(
             return Rejected(rejection);
         }
 
-        if (reply.Close is { } close)
+        // A normal close (the answer to close_session) is delivered: the client needs the final
+        // information, and the session it would stream into is over anyway. Any other close drops
+        // the connection, which only a non-2xx reply does.
+        if (reply.Close is { Code: not LiveAudioClose.Normal } close)
         {
             ConnectionDropped(logger, sessionId, message.ConnectionId, close.Code, close.Reason);
             return new WebPubSubReply(DropStatus(close.Code), reply.Json, MediaTypes.Json);
@@ -214,7 +217,6 @@ public sealed partial class WebPubSubEventHandler(
         LiveAudioClose.MessageTooBig => StatusCodes.Status413PayloadTooLarge,
         LiveAudioClose.InternalError => StatusCodes.Status500InternalServerError,
         LiveAudioClose.TryAgainLater => StatusCodes.Status503ServiceUnavailable,
-        // A normal close (close_session) and any other code: the session is over for this connection.
         _ => StatusCodes.Status410Gone,
     };
 
