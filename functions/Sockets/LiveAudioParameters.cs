@@ -24,11 +24,27 @@ public static class LiveAudioParameters
 
     public const int MaxUserIdLength = 256;
 
+    /// <summary>
+    /// The query as one value per parameter. A parameter given twice is refused rather than guessed
+    /// at (<c>channels=2&amp;channels=7</c> has no right reading).
+    /// </summary>
+    public static Dictionary<string, string> Single(IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> query)
+    {
+        var single = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, values) in query)
+        {
+            if (values.Count > 1)
+                throw ServiceException.BadRequest(ErrorCodes.InvalidField, $"Parameter '{Shorten(key)}' is given {values.Count} times; give it once.");
+            single[key] = values.Count == 1 ? values[0] ?? "" : "";
+        }
+        return single;
+    }
+
     public static StartStreamCommand Parse(IReadOnlyDictionary<string, string> query, LiveAudioOptions defaults)
     {
         var declaredRate = OptionalChoice(query, "sample_rate", SampleRatesHz, ErrorCodes.InvalidSampleRate);
         var declaredChannels = OptionalChoice(query, "channels", ChannelCounts, ErrorCodes.InvalidChannels);
-        var formatName = Optional(query, "format", 32) ?? defaults.DefaultFormat;
+        var formatName = query.TryGetValue("format", out var named) ? named : defaults.DefaultFormat;
         if (Array.IndexOf(Formats, formatName) < 0)
             throw ServiceException.BadRequest(ErrorCodes.UnsupportedFormat,
                 $"Invalid format '{formatName}'; valid values: {string.Join(", ", Formats)}.");

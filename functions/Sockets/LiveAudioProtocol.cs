@@ -45,6 +45,12 @@ public sealed partial class LiveAudioProtocol(
             await sessions.AttachConnectionAsync(sessionId, connectionId, Options.MaxConnectionsPerSession, Options.ConnectionTimeout, cancellationToken);
             return new LiveAudioOpened(sessionId, null);
         }
+        catch (ServiceException e) when (e.Code == ErrorCodes.SessionTooLong && sessionId is not null)
+        {
+            // Nobody may stream into it any more: it is closed with the audio it has, as a chunk would have it.
+            await CloseAsync(sessionId, cancellationToken);
+            throw LiveAudioRejection.From(e);
+        }
         catch (Exception e) when (AsServiceFailure(e, cancellationToken) is { } failure)
         {
             throw LiveAudioRejection.From(failure);

@@ -23,8 +23,8 @@ public static partial class LiveAudioSocketEndpoints
 
     public static IEndpointRouteBuilder MapLiveAudioSockets(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.Map(NewSessionPath, (HttpContext context) => ServeAsync(context, null));
-        endpoints.Map(NewSessionPath + "/{sessionId}", (HttpContext context, string sessionId) => ServeAsync(context, sessionId));
+        endpoints.Map(NewSessionPath, (HttpContext context) => ServeAsync(context, null)).WithMetadata(JsonByDefault.Instance);
+        endpoints.Map(NewSessionPath + "/{sessionId}", (HttpContext context, string sessionId) => ServeAsync(context, sessionId)).WithMetadata(JsonByDefault.Instance);
         return endpoints;
     }
 
@@ -41,15 +41,21 @@ public static partial class LiveAudioSocketEndpoints
         // Work on a message is finished even if the client leaves meanwhile (an ack may be lost, the
         // stored bytes are not); only the app stopping interrupts it.
         var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        var query = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, values) in context.Request.Query)
-            query[key] = values.Count > 0 ? values[0] ?? "" : "";
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var connectionId = Guid.NewGuid().ToString("N");
         LiveAudioOpened opened;
         try
         {
+            Dictionary<string, string> query;
+            try
+            {
+                query = LiveAudioParameters.Single(context.Request.Query);
+            }
+            catch (ServiceException e)
+            {
+                throw LiveAudioRejection.From(e);
+            }
             opened = await protocol.OpenAsync(sessionId, query, connectionId, stopping);
         }
         catch (LiveAudioRejection rejection)
@@ -71,7 +77,7 @@ public static partial class LiveAudioSocketEndpoints
                 {
                     if (close.Code != LiveAudioClose.Normal)
                         await SendQuietlyAsync(socket, LiveAudioMessages.Failure("Failed to process chunk", opened.SessionId, null,
-                            close.Code == LiveAudioClose.MessageTooBig ? ErrorCodes.FrameTooLarge : ErrorCodes.InvalidRequest, close.Reason));
+                            close.Code == LiveAudioClose.MessageTooBig ? ErrorCodes.FrameTooLarge : ErrorCodes.ConnectionIdle, close.Reason));
                     await CloseQuietlyAsync(socket, close);
                     return;
                 }

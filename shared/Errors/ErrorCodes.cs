@@ -52,6 +52,9 @@ public static class ErrorCodes
     public const string StorageUnavailable = "storage_unavailable";
     public const string SessionBusy = "session_busy";
 
+    // WebSocket replies only
+    public const string ConnectionIdle = "connection_idle";
+
     // 500
     public const string InternalError = "internal_error";
 }

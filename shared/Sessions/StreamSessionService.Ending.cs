@@ -24,11 +24,17 @@ public sealed partial class StreamSessionService
             return session with { Status = SessionStatus.Finalizing, Reason = SessionReasons.Ended, End = end, EndedAt = clock.GetUtcNow() };
         }, cancellationToken);
 
-        // Also finishes an end cut short by a crash between the record and the registry.
-        await registry.RemoveAsync(sessionId, cancellationToken);
         if (session.Status == SessionStatus.Completed)
+        {
+            // Also finishes an end cut short by a crash between the record and the registry.
+            await ReleaseQuietlyAsync(sessionId);
             return session;
+        }
+        // The pipeline is set going before the registry is touched: a registry too busy to answer
+        // must not leave an ended session with nothing to finish it. Its entry is dropped here, or
+        // by the sweep (the record is no longer active).
         await queues.EnqueueAsync(new StepMessage(PipelineStep.Window, sessionId), cancellationToken);
+        await ReleaseQuietlyAsync(sessionId);
         if (changed)
             SessionLog.Ended(logger, sessionId, session.TotalBytes, session.BufferedSeconds);
         return session;
