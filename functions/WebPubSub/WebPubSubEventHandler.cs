@@ -18,6 +18,7 @@ namespace AudioFunctions.Functions.WebPubSub;
 public sealed partial class WebPubSubEventHandler(
     IOptions<WebPubSubOptions> options,
     LiveAudioProtocol protocol,
+    WebPubSubRestClient service,
     IHostApplicationLifetime lifetime,
     ILogger<WebPubSubEventHandler> logger)
 {
@@ -41,6 +42,9 @@ public sealed partial class WebPubSubEventHandler(
     public const string MessageReplyContentType = "text/plain; charset=utf-8";
 
     private WebPubSubOptions Options => options.Value;
+
+    /// <summary>Set once the missing endpoint has been logged: one line per process says greetings are off.</summary>
+    private int _noEndpointLogged;
 
     /// <summary>
     /// The CloudEvents webhook abuse-protection handshake: the service sends OPTIONS with
@@ -96,7 +100,7 @@ public sealed partial class WebPubSubEventHandler(
         return webPubSubEvent!.Type switch
         {
             WebPubSubEventTypes.Connect => await ConnectAsync(webPubSubEvent, request, cancellationToken),
-            WebPubSubEventTypes.Connected => WebPubSubReply.NoContent(),
+            WebPubSubEventTypes.Connected => await ConnectedAsync(webPubSubEvent, cancellationToken),
             WebPubSubEventTypes.Disconnected => await DisconnectedAsync(webPubSubEvent, request, cancellationToken),
             WebPubSubEventTypes.Message => await MessageAsync(webPubSubEvent, request, cancellationToken),
             _ => throw ServiceException.BadRequest(ErrorCodes.InvalidRequest,
@@ -114,8 +118,9 @@ public sealed partial class WebPubSubEventHandler(
     /// The reply never gives the connection a Web PubSub user id taken from the query: the
     /// <c>user_id</c> parameter names the session's user, not an identity the service should
     /// trust. A user the client's access token already names is confirmed (200 <c>{"userId"}</c>);
-    /// an anonymous connection stays anonymous (204). A new session's greeting is not sent:
-    /// Web PubSub relays no message at connect; the session id reaches the client in every ack.
+    /// an anonymous connection stays anonymous (204). A new session's greeting cannot be the reply:
+    /// the service relays no body of a successful connect to the client, whose WebSocket is not
+    /// open yet. It goes into the connection state instead, for <c>connected</c> to send.
     /// </remarks>
     private async Task<IResult> ConnectAsync(WebPubSubEvent connect, HttpRequest request, CancellationToken cancellationToken)
     {
@@ -141,11 +146,38 @@ public sealed partial class WebPubSubEventHandler(
         }
 
         Opened(logger, opened.SessionId, connect.ConnectionId, sessionId is null);
-        var state = WebPubSubConnectionState.Encode(opened.SessionId);
+        var state = WebPubSubConnectionState.Encode(opened.SessionId, opened.Greeting);
         if (string.IsNullOrEmpty(connect.UserId))
             return WebPubSubReply.NoContent(state);
         var userId = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["userId"] = connect.UserId });
         return new WebPubSubReply(StatusCodes.Status200OK, userId, MediaTypes.Json, state);
+    }
+
+    /// <summary>
+    /// The client's WebSocket is open: a connection that opened a new session gets its greeting,
+    /// as the first message on the app's own WebSocket, sent through the REST API (the service
+    /// relays no reply body of this event). The reference's clients wait for it before streaming.
+    /// Always 204: the event is not blocking, and a greeting that cannot be sent is logged and
+    /// done without, since every ack carries the session id too.
+    /// </summary>
+    /// <remarks>
+    /// The state set at connect says whether a greeting is owed, so any instance can send it. The
+    /// greeting is sent before the reply, which therefore reports finished work; the service does
+    /// not hold the client back meanwhile, and <c>WEBPUBSUB__SEND_TIMEOUT_S</c> bounds the call.
+    /// </remarks>
+    private async Task<IResult> ConnectedAsync(WebPubSubEvent connected, CancellationToken cancellationToken)
+    {
+        if (!WebPubSubConnectionState.TryDecode(connected.ConnectionState, out var sessionId, out var greeting) || greeting is null)
+            return WebPubSubReply.NoContent();
+        if (!service.IsConfigured)
+        {
+            if (Interlocked.Exchange(ref _noEndpointLogged, 1) == 0)
+                GreetingsOff(logger, $"{WebPubSubOptions.Section}__ENDPOINT");
+            return WebPubSubReply.NoContent();
+        }
+        if (await service.SendTextToConnectionAsync(connected.Hub, connected.ConnectionId, greeting, cancellationToken))
+            Greeted(logger, sessionId, connected.ConnectionId);
+        return WebPubSubReply.NoContent();
     }
 
     /// <summary>
@@ -270,4 +302,10 @@ public sealed partial class WebPubSubEventHandler(
 
     [LoggerMessage(6206, LogLevel.Information, "Web PubSub connection {ConnectionId} of session {SessionId} dropped with close {CloseCode}: {Reason}")]
     private static partial void ConnectionDropped(ILogger logger, string sessionId, string connectionId, int closeCode, string reason);
+
+    [LoggerMessage(6207, LogLevel.Information, "Web PubSub connection {ConnectionId} greeted with new session {SessionId}")]
+    private static partial void Greeted(ILogger logger, string sessionId, string connectionId);
+
+    [LoggerMessage(6208, LogLevel.Warning, "No Web PubSub endpoint is configured ({Setting}): new sessions' greetings are not sent to Web PubSub clients, which get the session id in every ack instead")]
+    private static partial void GreetingsOff(ILogger logger, string setting);
 }

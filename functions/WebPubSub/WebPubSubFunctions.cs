@@ -1,5 +1,6 @@
 using AudioFunctions.Functions.Hosting;
 using AudioFunctions.Functions.Http;
+using Microsoft.Extensions.Options;
 
 namespace AudioFunctions.Functions.WebPubSub;
 
@@ -23,13 +24,21 @@ public static class WebPubSubFunctions
     public static readonly FunctionDeclaration Events =
         FunctionDeclaration.Http("WebPubSubEvents", ["options", "post"], "webpubsub/{hub}", AuthLevel.Anonymous);
 
-    /// <summary>Registers the handler and its options (section <c>WEBPUBSUB</c>, validated at start).</summary>
+    /// <summary>
+    /// Registers the handler, its options (section <c>WEBPUBSUB</c>, validated at start) and the
+    /// REST client with its HTTP client: timeout <c>WEBPUBSUB__SEND_TIMEOUT_S</c>, no redirects.
+    /// </summary>
     public static IServiceCollection AddWebPubSub(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<WebPubSubOptions>()
             .Bind(configuration.GetSection(WebPubSubOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddHttpClient(WebPubSubRestClient.HttpClientName)
+            .ConfigureHttpClient((provider, client) =>
+                client.Timeout = provider.GetRequiredService<IOptions<WebPubSubOptions>>().Value.SendTimeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        services.AddSingleton<WebPubSubRestClient>();
         services.AddSingleton<WebPubSubEventHandler>();
         return services;
     }

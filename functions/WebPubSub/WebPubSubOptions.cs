@@ -47,6 +47,29 @@ public sealed class WebPubSubOptions : IValidatableObject
     [ConfigurationKeyName("END_SESSION_ON_DISCONNECT")]
     public bool EndSessionOnDisconnect { get; set; }
 
+    /// <summary>
+    /// The Web PubSub resource's endpoint, <c>https://&lt;name&gt;.webpubsub.azure.com</c>: the base of
+    /// the data-plane REST API, through which the app sends a new session's greeting when its
+    /// connection is established. Without it no greeting is sent (clients still get the session id
+    /// in every ack). Scheme and host (and port) only: the API's paths are appended to it.
+    /// </summary>
+    [ConfigurationKeyName("ENDPOINT")]
+    public string? Endpoint { get; set; }
+
+    /// <summary>
+    /// Longest one REST call to the service may take, from sending to the response's headers. The
+    /// call is made while the service waits for the reply to a <c>connected</c> event, so a slow
+    /// service costs the client its greeting, never the connection.
+    /// </summary>
+    [ConfigurationKeyName("SEND_TIMEOUT_S")]
+    [Range(0.1, 60)]
+    public double SendTimeoutSeconds { get; set; } = 5;
+
+    public TimeSpan SendTimeout => TimeSpan.FromSeconds(SendTimeoutSeconds);
+
+    /// <summary><see cref="Endpoint"/> as a URI, or null when none is set (or it is malformed, which validation refuses at start).</summary>
+    public Uri? EndpointUri => TryReadEndpoint(Endpoint, out var endpoint, out _) ? endpoint : null;
+
     /// <summary>Whether any access key is configured; without one every event is refused.</summary>
     public bool IsEnabled => AccessKeys.Count > 0;
 
@@ -67,6 +90,8 @@ public sealed class WebPubSubOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (!string.IsNullOrWhiteSpace(Endpoint) && !TryReadEndpoint(Endpoint, out _, out var endpointError))
+            yield return new ValidationResult($"WEBPUBSUB__ENDPOINT {endpointError}", [nameof(Endpoint)]);
         if (!IsEnabled)
             yield break;
         var origins = ParsedOrigins().ToList();
@@ -76,6 +101,25 @@ public sealed class WebPubSubOptions : IValidatableObject
                 [nameof(AllowedOrigins)]);
         else if (origins.Contains(AnyOrigin) && origins.Count > 1)
             yield return new ValidationResult("WEBPUBSUB__ALLOWED_ORIGINS is either * or a list of host names, not both.", [nameof(AllowedOrigins)]);
+    }
+
+    /// <summary>
+    /// Reads an endpoint: an absolute http or https URI with nothing past the authority but an
+    /// optional "/". Null or blank is no endpoint (false, no error).
+    /// </summary>
+    private static bool TryReadEndpoint(string? value, out Uri? endpoint, out string? error)
+    {
+        endpoint = null;
+        error = null;
+        if (string.IsNullOrWhiteSpace(value))
+            return false;
+        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            error = $"'{value}' is not an http(s) URL such as https://myname.webpubsub.azure.com.";
+        else if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+            error = $"'{value}' must name the service alone (scheme and host, e.g. https://myname.webpubsub.azure.com), without a path, query or credentials.";
+        else
+            endpoint = uri;
+        return endpoint is not null;
     }
 
     private IEnumerable<string> ParsedOrigins() =>

@@ -23,6 +23,54 @@ public sealed class WebPubSubConnectionStateTests
     }
 
     [Fact]
+    public void Encode_WithAGreeting_AddsItAsAnObject_AndTryDecodeReadsItBack()
+    {
+        var greeting = """{"message":"Session created","session_id":"s-1","chunk_count":0,"status":"active"}"""u8.ToArray();
+
+        var state = WebPubSubConnectionState.Encode("s-1", greeting);
+
+        Assert.Equal(
+            """{"sessionId":"s-1","greeting":{"message":"Session created","session_id":"s-1","chunk_count":0,"status":"active"}}""",
+            Encoding.UTF8.GetString(Convert.FromBase64String(state)));
+        Assert.True(WebPubSubConnectionState.TryDecode(state, out var sessionId, out var decoded));
+        Assert.Equal("s-1", sessionId);
+        Assert.Equal(greeting, decoded);
+        Assert.True(WebPubSubConnectionState.TryDecode(state, out var alone));
+        Assert.Equal("s-1", alone);
+    }
+
+    [Theory]
+    [InlineData("""{"sessionId":"s-1"}""")]
+    [InlineData("""{"sessionId":"s-1","greeting":"text"}""")]
+    [InlineData("""{"sessionId":"s-1","greeting":null}""")]
+    [InlineData("""{"sessionId":"s-1","greeting":[1]}""")]
+    public void TryDecode_FindsNoGreeting_WhenThereIsNoObject(string json)
+    {
+        Assert.True(WebPubSubConnectionState.TryDecode(Convert.ToBase64String(Encoding.UTF8.GetBytes(json)), out var sessionId, out var greeting));
+        Assert.Equal("s-1", sessionId);
+        Assert.Null(greeting);
+    }
+
+    [Fact]
+    public void TryDecode_ReadsAGreeting_BeforeTheSessionId()
+    {
+        var state = Convert.ToBase64String("""{"greeting":{"a":{"b":[1]}},"sessionId":"s-1"}"""u8);
+
+        Assert.True(WebPubSubConnectionState.TryDecode(state, out var sessionId, out var greeting));
+        Assert.Equal("s-1", sessionId);
+        Assert.Equal("""{"a":{"b":[1]}}""", Encoding.UTF8.GetString(greeting!));
+    }
+
+    [Fact]
+    public void TryDecode_Refuses_AGreetingWithoutASessionId()
+    {
+        var state = Convert.ToBase64String("""{"greeting":{"a":1}}"""u8);
+
+        Assert.False(WebPubSubConnectionState.TryDecode(state, out _, out var greeting));
+        Assert.Null(greeting);
+    }
+
+    [Fact]
     public void TryDecode_ReadsTheSessionId_AmongOtherProperties()
     {
         var state = Convert.ToBase64String(Encoding.UTF8.GetBytes("""{"v":{"x":[1,2]},"sessionId":"s-1","more":true}"""));

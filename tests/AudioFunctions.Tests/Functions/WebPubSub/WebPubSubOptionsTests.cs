@@ -21,6 +21,8 @@ public sealed class WebPubSubOptionsTests
         Assert.Empty(options.AccessKeys);
         Assert.Equal("audio", options.Hub);
         Assert.False(options.EndSessionOnDisconnect);
+        Assert.Null(options.EndpointUri);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.SendTimeout);
         Assert.Empty(Validate(options));
     }
 
@@ -40,6 +42,45 @@ public sealed class WebPubSubOptionsTests
         Assert.Contains("WEBPUBSUB__ALLOWED_ORIGINS", error.ErrorMessage, StringComparison.Ordinal);
         Assert.Empty(Validate(new WebPubSubOptions { AccessKey = "k", AllowedOrigins = "a.webpubsub.azure.com, b.webpubsub.azure.com" }));
         Assert.Empty(Validate(new WebPubSubOptions { AccessKey = "k", AllowedOrigins = "*" }));
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData("https://myname.webpubsub.azure.com", "https://myname.webpubsub.azure.com/")]
+    [InlineData(" https://myname.webpubsub.azure.com/ ", "https://myname.webpubsub.azure.com/")]
+    [InlineData("http://127.0.0.1:8080", "http://127.0.0.1:8080/")]
+    public void Endpoint_IsAnHttpUrlOfTheServiceAlone(string? endpoint, string? uri)
+    {
+        var options = new WebPubSubOptions { Endpoint = endpoint };
+
+        Assert.Empty(Validate(options));
+        Assert.Equal(uri, options.EndpointUri?.AbsoluteUri);
+    }
+
+    [Theory]
+    [InlineData("myname.webpubsub.azure.com")]
+    [InlineData("wss://myname.webpubsub.azure.com")]
+    [InlineData("https://myname.webpubsub.azure.com/api/hubs/audio")]
+    [InlineData("https://myname.webpubsub.azure.com/?api-version=2024-01-01")]
+    [InlineData("https://user:pass@myname.webpubsub.azure.com")]
+    public void Validation_Refuses_AnEndpointThatIsNotTheServiceAlone(string endpoint)
+    {
+        var options = new WebPubSubOptions { Endpoint = endpoint };
+
+        var error = Assert.Single(Validate(options));
+        Assert.StartsWith("WEBPUBSUB__ENDPOINT ", error.ErrorMessage, StringComparison.Ordinal);
+        Assert.Null(options.EndpointUri);
+    }
+
+    [Theory]
+    [InlineData(5, true)]
+    [InlineData(0.5, true)]
+    [InlineData(0, false)]
+    [InlineData(61, false)]
+    public void Validation_BoundsTheSendTimeout(double seconds, bool valid)
+    {
+        Assert.Equal(valid, Validate(new WebPubSubOptions { SendTimeoutSeconds = seconds }).Count == 0);
     }
 
     [Fact]
