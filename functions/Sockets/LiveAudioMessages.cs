@@ -14,8 +14,9 @@ public static class LiveAudioMessages
 {
     public const string ChunkProcessed = "Chunk processed successfully";
 
-    public static byte[] Greeting(StreamSession session) =>
-        Ack("Session created", session.SessionId, session.NextSeq, "active");
+    /// <summary>The first message of a new session: an ack of no chunks, carrying the session id.</summary>
+    public static byte[] Greeting(string sessionId) =>
+        Ack("Session created", sessionId, 0, "active");
 
     public static byte[] Chunk(string sessionId, long chunkCount) =>
         Ack(ChunkProcessed, sessionId, chunkCount, "active");

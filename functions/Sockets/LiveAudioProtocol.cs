@@ -38,7 +38,7 @@ public sealed partial class LiveAudioProtocol(
                 var command = LiveAudioParameters.Parse(query, Options);
                 var session = await sessions.StartAsync(command, cancellationToken);
                 session = await sessions.AttachConnectionAsync(session.SessionId, connectionId, Options.MaxConnectionsPerSession, Options.ConnectionTimeout, cancellationToken);
-                return new LiveAudioOpened(session.SessionId, LiveAudioMessages.Greeting(session));
+                return new LiveAudioOpened(session.SessionId, LiveAudioMessages.Greeting(session.SessionId));
             }
             if (!Guid.TryParseExact(sessionId, "D", out _))
                 throw ServiceException.BadRequest(ErrorCodes.InvalidSessionId, $"Invalid session id '{Shorten(sessionId)}': session ids are UUIDs.");

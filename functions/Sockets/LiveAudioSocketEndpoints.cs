@@ -64,6 +64,12 @@ public static partial class LiveAudioSocketEndpoints
             await CloseQuietlyAsync(socket, new LiveAudioClose(rejection.CloseCode, rejection.Reason));
             return;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Failed(logger, sessionId ?? "(new)", e);
+            await CloseQuietlyAsync(socket, new LiveAudioClose(LiveAudioClose.InternalError, "internal error while opening the session"));
+            return;
+        }
 
         using var reader = new SocketMessageReader(socket, options.MaxMessageBytes, MaxControlMessageBytes, options.ConnectionTimeout);
         try

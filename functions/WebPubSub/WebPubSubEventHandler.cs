@@ -146,7 +146,7 @@ public sealed partial class WebPubSubEventHandler(
         }
 
         Opened(logger, opened.SessionId, connect.ConnectionId, sessionId is null);
-        var state = WebPubSubConnectionState.Encode(opened.SessionId, opened.Greeting);
+        var state = WebPubSubConnectionState.Encode(opened.SessionId, greet: opened.Greeting is not null);
         if (string.IsNullOrEmpty(connect.UserId))
             return WebPubSubReply.NoContent(state);
         var userId = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["userId"] = connect.UserId });
@@ -167,7 +167,8 @@ public sealed partial class WebPubSubEventHandler(
     /// </remarks>
     private async Task<IResult> ConnectedAsync(WebPubSubEvent connected, CancellationToken cancellationToken)
     {
-        if (!WebPubSubConnectionState.TryDecode(connected.ConnectionState, out var sessionId, out var greeting) || greeting is null)
+        if (!WebPubSubConnectionState.TryDecode(connected.ConnectionState, out var sessionId, out var greet) || !greet
+            || !Guid.TryParseExact(sessionId, "D", out _))
             return WebPubSubReply.NoContent();
         if (!service.IsConfigured)
         {
@@ -175,7 +176,7 @@ public sealed partial class WebPubSubEventHandler(
                 GreetingsOff(logger, $"{WebPubSubOptions.Section}__ENDPOINT");
             return WebPubSubReply.NoContent();
         }
-        if (await service.SendTextToConnectionAsync(connected.Hub, connected.ConnectionId, greeting, cancellationToken))
+        if (await service.SendTextToConnectionAsync(connected.Hub, connected.ConnectionId, LiveAudioMessages.Greeting(sessionId), cancellationToken))
             Greeted(logger, sessionId, connected.ConnectionId);
         return WebPubSubReply.NoContent();
     }

@@ -23,51 +23,38 @@ public sealed class WebPubSubConnectionStateTests
     }
 
     [Fact]
-    public void Encode_WithAGreeting_AddsItAsAnObject_AndTryDecodeReadsItBack()
+    public void Encode_ForANewSession_AddsTheGreetFlag_AndTryDecodeReadsItBack()
     {
-        var greeting = """{"message":"Session created","session_id":"s-1","chunk_count":0,"status":"active"}"""u8.ToArray();
+        var state = WebPubSubConnectionState.Encode("s-1", greet: true);
 
-        var state = WebPubSubConnectionState.Encode("s-1", greeting);
-
-        Assert.Equal(
-            """{"sessionId":"s-1","greeting":{"message":"Session created","session_id":"s-1","chunk_count":0,"status":"active"}}""",
-            Encoding.UTF8.GetString(Convert.FromBase64String(state)));
-        Assert.True(WebPubSubConnectionState.TryDecode(state, out var sessionId, out var decoded));
+        Assert.Equal("""{"sessionId":"s-1","greet":true}""", Encoding.UTF8.GetString(Convert.FromBase64String(state)));
+        Assert.True(WebPubSubConnectionState.TryDecode(state, out var sessionId, out var greet));
         Assert.Equal("s-1", sessionId);
-        Assert.Equal(greeting, decoded);
+        Assert.True(greet);
         Assert.True(WebPubSubConnectionState.TryDecode(state, out var alone));
         Assert.Equal("s-1", alone);
     }
 
     [Theory]
     [InlineData("""{"sessionId":"s-1"}""")]
-    [InlineData("""{"sessionId":"s-1","greeting":"text"}""")]
-    [InlineData("""{"sessionId":"s-1","greeting":null}""")]
-    [InlineData("""{"sessionId":"s-1","greeting":[1]}""")]
-    public void TryDecode_FindsNoGreeting_WhenThereIsNoObject(string json)
+    [InlineData("""{"sessionId":"s-1","greet":false}""")]
+    [InlineData("""{"sessionId":"s-1","greet":"true"}""")]
+    [InlineData("""{"sessionId":"s-1","greet":1}""")]
+    [InlineData("""{"sessionId":"s-1","greeting":{"message":"anything"}}""")]
+    public void TryDecode_OwesNoGreeting_UnlessTheFlagIsTrue(string json)
     {
-        Assert.True(WebPubSubConnectionState.TryDecode(Convert.ToBase64String(Encoding.UTF8.GetBytes(json)), out var sessionId, out var greeting));
+        Assert.True(WebPubSubConnectionState.TryDecode(Convert.ToBase64String(Encoding.UTF8.GetBytes(json)), out var sessionId, out var greet));
         Assert.Equal("s-1", sessionId);
-        Assert.Null(greeting);
+        Assert.False(greet);
     }
 
     [Fact]
-    public void TryDecode_ReadsAGreeting_BeforeTheSessionId()
+    public void TryDecode_Refuses_AGreetFlagWithoutASessionId()
     {
-        var state = Convert.ToBase64String("""{"greeting":{"a":{"b":[1]}},"sessionId":"s-1"}"""u8);
+        var state = Convert.ToBase64String("""{"greet":true}"""u8);
 
-        Assert.True(WebPubSubConnectionState.TryDecode(state, out var sessionId, out var greeting));
-        Assert.Equal("s-1", sessionId);
-        Assert.Equal("""{"a":{"b":[1]}}""", Encoding.UTF8.GetString(greeting!));
-    }
-
-    [Fact]
-    public void TryDecode_Refuses_AGreetingWithoutASessionId()
-    {
-        var state = Convert.ToBase64String("""{"greeting":{"a":1}}"""u8);
-
-        Assert.False(WebPubSubConnectionState.TryDecode(state, out _, out var greeting));
-        Assert.Null(greeting);
+        Assert.False(WebPubSubConnectionState.TryDecode(state, out _, out var greet));
+        Assert.False(greet);
     }
 
     [Fact]
