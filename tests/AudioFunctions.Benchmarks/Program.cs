@@ -5,6 +5,8 @@ var commands = new Dictionary<string, Func<BenchmarkArguments, Task<int>>>
 {
     // stream [--sessions 8] [--seconds 30] [--frame-ms 100]
     ["stream"] = StreamIngestBenchmark.RunAsync,
+    // live [--sessions 1,10,100] [--seconds 10] [--chunk-ms 100]: WebSocket and HTTP frames side by side
+    ["live"] = LiveIngestBenchmark.RunAsync,
     // searchable [--minutes 5] [--speed 1] [--runs 3]
     ["searchable"] = SearchableLatencyBenchmark.RunAsync,
     ["search"] = SearchBenchmark.RunAsync,

@@ -15,8 +15,8 @@ namespace AudioFunctions.Benchmarks;
 /// </summary>
 public static class StreamIngestBenchmark
 {
-    private const int SampleRateHz = 44_100;
-    private const int BytesPerFrame = 4; // s16 stereo
+    internal const int SampleRateHz = 44_100;
+    internal const int BytesPerFrame = 4; // s16 stereo
     private const int WarmUpFrames = 20;
 
     public static async Task<int> RunAsync(BenchmarkArguments args)
@@ -104,7 +104,8 @@ public static class StreamIngestBenchmark
         return summary;
     }
 
-    private static async Task<string> StartAsync(HttpClient http, string trackId)
+    /// <summary>Starts a 44.1 kHz stereo s16 session of <paramref name="trackId"/>; returns its id.</summary>
+    internal static async Task<string> StartAsync(HttpClient http, string trackId)
     {
         var body = $$"""{"track_id":"{{trackId}}","format":"pcm_s16_le","sample_rate":{{SampleRateHz}},"channels":2}""";
         using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
