@@ -147,7 +147,7 @@ public sealed partial class LiveAudioProtocol(
         // chunk. One that will not (the session is gone or over, bad audio) closes it with the reason.
         var close = failure.Kind == ErrorKind.Unavailable
             ? null
-            : LiveAudioRejection.From(failure) is var rejection ? new LiveAudioClose(rejection.CloseCode, failure.Message) : null;
+            : new LiveAudioClose(LiveAudioRejection.From(failure).CloseCode, failure.Message);
         ChunkRefused(logger, sessionId, failure.Code, failure.Message);
         return new LiveAudioReply(LiveAudioMessages.Failure("Failed to process chunk", sessionId, chunkCount, failure.Code, failure.Message), close);
     }
