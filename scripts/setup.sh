@@ -28,7 +28,7 @@ fi
 
 missing=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
-for module in msgpack httpx websockets; do
+for module in msgpack httpx websockets numpy; do
   /usr/bin/python3 -c "import $module" >/dev/null 2>&1 || missing+=("python3-$module")
 done
 [ "${#missing[@]}" -eq 0 ] || ./scripts/apt-install.sh "${missing[@]}"
