@@ -3,8 +3,9 @@
 #   - npm packages of package.json (the Azurite storage emulator)
 #   - the System.IO.Hashing local package (scripts/hashing-shim.sh)
 #   - Debian packages: ffmpeg (the app decodes MP3, FLAC and AAC streams with it; tests make and
-#     probe audio with it), and python3-msgpack, python3-httpx and python3-websockets for the
-#     reference Python clients (they install into Debian's /usr/bin/python3)
+#     probe audio with it), python3-msgpack, python3-httpx and python3-websockets for the
+#     reference Python clients, and python3-numpy for the feature-extraction reference script
+#     (they install into Debian's /usr/bin/python3)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
