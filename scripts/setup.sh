@@ -2,6 +2,7 @@
 # Installs what the app and its tests need and is missing; quick when everything is there.
 #   - npm packages of package.json (the Azurite storage emulator)
 #   - the System.IO.Hashing local package (scripts/hashing-shim.sh)
+#   - the ONNX Runtime native library and two small ONNX models from npm (scripts/onnxruntime.sh)
 #   - Debian packages: ffmpeg (the app decodes MP3, FLAC and AAC streams with it; tests make and
 #     probe audio with it), python3-msgpack, python3-httpx and python3-websockets for the
 #     reference Python clients, and python3-numpy for the feature-extraction reference script
@@ -26,6 +27,7 @@ if [ ! -x node_modules/.bin/azurite ] || [ "$(cat "$stamp" 2>/dev/null)" != "$lo
 fi
 
 ./scripts/hashing-shim.sh
+./scripts/onnxruntime.sh
 
 missing=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
