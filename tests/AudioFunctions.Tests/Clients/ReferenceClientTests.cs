@@ -8,6 +8,7 @@ namespace AudioFunctions.Tests.Clients;
 /// The Python client printed in reference 000 (its <c>InsightClient</c> class, taken from the
 /// reference document as it is) against the app, with Debian's python3-msgpack and python3-httpx.
 /// </summary>
+[Collection(ReferenceClientCollection.Name)]
 public sealed class ReferenceClientTests(AppFixture fixture) : IClassFixture<AppFixture>
 {
     /// <summary>Debian's interpreter: the one its python3-msgpack and python3-httpx packages install into.</summary>

@@ -19,6 +19,7 @@ namespace AudioFunctions.Tests.Clients;
 /// into its working directory; the app must then hold the same audio, as a completed session, a
 /// WAV that ffprobe reads and a searchable track.
 /// </summary>
+[Collection(ReferenceClientCollection.Name)]
 public sealed partial class ReferenceWebSocketClientTests(AppFixture fixture) : IClassFixture<AppFixture>
 {
     /// <summary>Debian's interpreter: the one its python3-websockets package installs into.</summary>
