@@ -11,7 +11,7 @@ internal sealed class DspFrameAnalyzer
 {
     private const float PowerFloor = 1e-12f; // −120 dB: keeps logarithms finite in digital silence
 
-    private readonly RealFft _fft = new(DspLayout.FrameLength);
+    private readonly RealFft<float> _fft = new(DspLayout.FrameLength);
     private readonly MelFilterBank _mel = new(DspLayout.MelBands, DspLayout.FrameLength, DspLayout.AnalysisRateHz, DspLayout.MelMinHz, DspLayout.MelMaxHz);
     private readonly ChromaFilterBank _chroma = new(DspLayout.FrameLength, DspLayout.AnalysisRateHz, DspLayout.ChromaMinHz, DspLayout.ChromaMaxHz);
     private readonly float[] _window = new float[DspLayout.FrameLength];

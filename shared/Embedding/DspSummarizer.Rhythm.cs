@@ -17,7 +17,7 @@ internal sealed partial class DspSummarizer
 
     private static readonly double[] ModulationEdgesHz = [0.5, 2, 4, 8, DspLayout.FramesPerSecond / 2];
 
-    private readonly RealFft _modulationFft = new(DspLayout.ModulationFftLength);
+    private readonly RealFft<float> _modulationFft = new(DspLayout.ModulationFftLength);
     private readonly float[] _modulationWindow;  // Hann over the 311 frames, zero after
     private readonly float[] _tempoLags;         // lag in frames of each tempo point: 60·31.25 / BPM
 

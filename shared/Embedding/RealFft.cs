@@ -9,15 +9,20 @@ namespace AudioFunctions.Embedding;
 /// z[m] = x[2m] + i·x[2m+1], transformed by an iterative radix-2 decimation-in-time FFT, and split into the real
 /// transform X[k] = E[k] + e^(−2πik/N)·O[k], where E = (Z[k] + conj Z[N/2−k]) / 2 and O = (Z[k] − conj Z[N/2−k]) / 2i.
 /// Bit-reversal and twiddle tables are built once; a call allocates nothing and works in the caller's scratch.
+/// <typeparamref name="T"/> is the working precision: <see cref="float"/> for the DSP embedder, <see cref="double"/>
+/// for CLAP's log-mel features, whose floor sits 140 dB below a loud band, where single-precision rounding of the
+/// transform is already comparable to the signal.
 /// </summary>
-internal sealed class RealFft
+internal sealed class RealFft<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private static readonly T Half = T.CreateChecked(0.5);
+
     private readonly int _half;
     private readonly int[] _bitReverse;
-    private readonly float[] _stageCos; // stage of span h (h = 1, 2, 4, …) at offset h − 1: cos(πj/h), j < h
-    private readonly float[] _stageSin; //                                              sin(πj/h)
-    private readonly float[] _splitCos; // cos(2πk/N), k < N/2
-    private readonly float[] _splitSin; // sin(2πk/N)
+    private readonly T[] _stageCos; // stage of span h (h = 1, 2, 4, …) at offset h − 1: cos(πj/h), j < h
+    private readonly T[] _stageSin; //                                              sin(πj/h)
+    private readonly T[] _splitCos; // cos(2πk/N), k < N/2
+    private readonly T[] _splitSin; // sin(2πk/N)
 
     public RealFft(int size)
     {
@@ -29,20 +34,20 @@ internal sealed class RealFft
         _bitReverse = new int[_half];
         for (var m = 0; m < _half; m++)
             _bitReverse[m] = (int)(ReverseBits((uint)m) >> (32 - bits));
-        _stageCos = new float[_half];
-        _stageSin = new float[_half];
+        _stageCos = new T[_half];
+        _stageSin = new T[_half];
         for (var h = 1; h < _half; h <<= 1)
             for (var j = 0; j < h; j++)
             {
-                _stageCos[h - 1 + j] = (float)Math.Cos(Math.PI * j / h);
-                _stageSin[h - 1 + j] = (float)Math.Sin(Math.PI * j / h);
+                _stageCos[h - 1 + j] = T.CreateChecked(Math.Cos(Math.PI * j / h));
+                _stageSin[h - 1 + j] = T.CreateChecked(Math.Sin(Math.PI * j / h));
             }
-        _splitCos = new float[_half];
-        _splitSin = new float[_half];
+        _splitCos = new T[_half];
+        _splitSin = new T[_half];
         for (var k = 0; k < _half; k++)
         {
-            _splitCos[k] = (float)Math.Cos(2 * Math.PI * k / size);
-            _splitSin[k] = (float)Math.Sin(2 * Math.PI * k / size);
+            _splitCos[k] = T.CreateChecked(Math.Cos(2 * Math.PI * k / size));
+            _splitSin[k] = T.CreateChecked(Math.Sin(2 * Math.PI * k / size));
         }
     }
 
@@ -54,12 +59,12 @@ internal sealed class RealFft
 
     /// <summary>
     /// Writes |X[k]|² of <paramref name="frame"/>·<paramref name="window"/> (both N long) to <paramref name="power"/>
-    /// (<see cref="Bins"/> long). <paramref name="scratch"/> holds N floats and is overwritten.
+    /// (<see cref="Bins"/> long), unnormalised as numpy's <c>rfft</c>. <paramref name="scratch"/> holds N values and is overwritten.
     /// </summary>
-    public void PowerSpectrum(ReadOnlySpan<float> frame, ReadOnlySpan<float> window, Span<float> power, Span<float> scratch)
+    public void PowerSpectrum(ReadOnlySpan<float> frame, ReadOnlySpan<T> window, Span<T> power, Span<T> scratch)
     {
         if (frame.Length != Size || window.Length != Size || power.Length < Bins || scratch.Length < Size)
-            throw new ArgumentException($"PowerSpectrum needs a frame and window of {Size} samples, {Bins} power bins and {Size} scratch floats.");
+            throw new ArgumentException($"PowerSpectrum needs a frame and window of {Size} samples, {Bins} power bins and {Size} scratch values.");
         var re = scratch[.._half];
         var im = scratch.Slice(_half, _half);
 
@@ -67,8 +72,8 @@ internal sealed class RealFft
         for (var m = 0; m < _half; m++)
         {
             var target = _bitReverse[m];
-            re[target] = frame[2 * m] * window[2 * m];
-            im[target] = frame[2 * m + 1] * window[2 * m + 1];
+            re[target] = T.CreateChecked(frame[2 * m]) * window[2 * m];
+            im[target] = T.CreateChecked(frame[2 * m + 1]) * window[2 * m + 1];
         }
         Transform(re, im);
 
@@ -79,10 +84,10 @@ internal sealed class RealFft
         power[_half] = (z0r - z0i) * (z0r - z0i);
         for (var k = 1; k < _half; k++)
         {
-            float zr = re[k], zi = im[k], mr = re[_half - k], mi = im[_half - k];
-            float er = 0.5f * (zr + mr), ei = 0.5f * (zi - mi);
-            float or = 0.5f * (zi + mi), oi = 0.5f * (mr - zr);
-            float c = _splitCos[k], s = _splitSin[k];
+            T zr = re[k], zi = im[k], mr = re[_half - k], mi = im[_half - k];
+            T er = Half * (zr + mr), ei = Half * (zi - mi);
+            T or = Half * (zi + mi), oi = Half * (mr - zr);
+            T c = _splitCos[k], s = _splitSin[k];
             var xr = er + c * or + s * oi;
             var xi = ei + c * oi - s * or;
             power[k] = xr * xr + xi * xi;
@@ -90,23 +95,23 @@ internal sealed class RealFft
     }
 
     /// <summary>In-place radix-2 butterflies on bit-reversed input: a' = a + w·b, b' = a − w·b, w = e^(−πij/h).</summary>
-    private void Transform(Span<float> re, Span<float> im)
+    private void Transform(Span<T> re, Span<T> im)
     {
         var n = re.Length;
         // Spans 1 and 2 (w = 1 and w = −i) together as one radix-4 pass.
         for (var b = 0; b + 3 < n; b += 4)
         {
-            float r0 = re[b] + re[b + 1], i0 = im[b] + im[b + 1];
-            float r1 = re[b] - re[b + 1], i1 = im[b] - im[b + 1];
-            float r2 = re[b + 2] + re[b + 3], i2 = im[b + 2] + im[b + 3];
-            float r3 = re[b + 2] - re[b + 3], i3 = im[b + 2] - im[b + 3];
+            T r0 = re[b] + re[b + 1], i0 = im[b] + im[b + 1];
+            T r1 = re[b] - re[b + 1], i1 = im[b] - im[b + 1];
+            T r2 = re[b + 2] + re[b + 3], i2 = im[b + 2] + im[b + 3];
+            T r3 = re[b + 2] - re[b + 3], i3 = im[b + 2] - im[b + 3];
             // (r3 + i·i3)·(−i) = i3 − i·r3
             re[b] = r0 + r2; im[b] = i0 + i2;
             re[b + 2] = r0 - r2; im[b + 2] = i0 - i2;
             re[b + 1] = r1 + i3; im[b + 1] = i1 - r3;
             re[b + 3] = r1 - i3; im[b + 3] = i1 + r3;
         }
-        var width = Vector<float>.Count;
+        var width = Vector<T>.Count;
         for (var h = 4; h < n; h <<= 1)
         {
             var cos = _stageCos.AsSpan(h - 1, h);
@@ -118,7 +123,7 @@ internal sealed class RealFft
                     for (var j = 0; j < h; j++)
                     {
                         int a = b + j, o = a + h;
-                        float c = cos[j], s = sin[j];
+                        T c = cos[j], s = sin[j];
                         var tr = c * re[o] + s * im[o];
                         var ti = c * im[o] - s * re[o];
                         re[o] = re[a] - tr; im[o] = im[a] - ti;
@@ -127,13 +132,13 @@ internal sealed class RealFft
         }
     }
 
-    private static void ButterfliesVectorized(Span<float> re, Span<float> im, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, int h)
+    private static void ButterfliesVectorized(Span<T> re, Span<T> im, ReadOnlySpan<T> cos, ReadOnlySpan<T> sin, int h)
     {
         ref var reRef = ref MemoryMarshal.GetReference(re);
         ref var imRef = ref MemoryMarshal.GetReference(im);
         ref var cosRef = ref MemoryMarshal.GetReference(cos);
         ref var sinRef = ref MemoryMarshal.GetReference(sin);
-        var width = Vector<float>.Count;
+        var width = Vector<T>.Count;
         for (var b = 0; b < re.Length; b += 2 * h)
             for (var j = 0; j < h; j += width)
             {

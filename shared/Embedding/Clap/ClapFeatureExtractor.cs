@@ -27,7 +27,7 @@ public sealed class ClapFeatureExtractor
     private const double MelFloor = 1e-10;       // spectrogram(mel_floor=1e-10) and power_to_db(min_value=1e-10)
     private const double ReferencePower = 1.0;   // power_to_db(reference=1.0)
 
-    private readonly PreciseRealFft _fft;
+    private readonly RealFft<double> _fft;
     private readonly SlaneyMelFilterBank _melBank;
     private readonly double[] _window;
     private readonly double _referenceDb;
@@ -40,7 +40,7 @@ public sealed class ClapFeatureExtractor
         settings.Validate();
         Settings = settings;
         var n = settings.FftWindowSize;
-        _fft = new PreciseRealFft(n);
+        _fft = new RealFft<double>(n);
         _melBank = new SlaneyMelFilterBank(settings.MelBands, _fft.Bins, settings.SampleRateHz, settings.FrequencyMinHz, settings.FrequencyMaxHz);
         _window = new double[n];
         for (var i = 0; i < n; i++)

@@ -19,7 +19,7 @@ public sealed class RealFftTests
             frame[n] = (float)(random.NextDouble() * 2 - 1);
             window[n] = (float)random.NextDouble();
         }
-        var fft = new RealFft(size);
+        var fft = new RealFft<float>(size);
         var power = new float[fft.Bins];
 
         fft.PowerSpectrum(frame, window, power, new float[size]);
@@ -52,7 +52,7 @@ public sealed class RealFftTests
             frame[n] = (float)Math.Cos(2 * Math.PI * bin * n / size);
             window[n] = 1;
         }
-        var fft = new RealFft(size);
+        var fft = new RealFft<float>(size);
         var power = new float[fft.Bins];
 
         fft.PowerSpectrum(frame, window, power, new float[size]);
@@ -65,7 +65,7 @@ public sealed class RealFftTests
     [Fact]
     public void Constructor_RejectsSizesThatAreNotPowersOfTwo()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new RealFft(1000));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new RealFft(4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RealFft<float>(1000));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RealFft<float>(4));
     }
 }
