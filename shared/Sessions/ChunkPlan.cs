@@ -14,16 +14,17 @@ internal readonly record struct ChunkPlan(
     StreamAudioFormat Format,
     AudioContainer Container,
     WavHeaderProgress? WavHeader,
-    long? WavDataBytesLeft)
+    long? WavDataBytes)
 {
     public static ChunkPlan For(StreamSession session, ReadOnlyMemory<byte> chunk)
     {
         if (session.WavHeader is { } progress)
             return ReadingHeader(session, progress, chunk);
-        if (session.WavDataBytesLeft is { } left)
+        if (session.WavDataBytes is { } dataBytes)
         {
-            var audio = chunk[..(int)Math.Min(chunk.Length, left)];
-            return new(audio, session.Format, session.Container, null, left - audio.Length);
+            // Every stored byte of a WAV stream is data, so what is left of the data chunk follows from the total.
+            var left = Math.Max(0, dataBytes - session.TotalBytes);
+            return new(chunk[..(int)Math.Min(chunk.Length, left)], session.Format, session.Container, null, dataBytes);
         }
         return new(chunk, session.Format, session.Container, null, null);
     }
@@ -34,7 +35,7 @@ internal readonly record struct ChunkPlan(
         Format = Format,
         Container = Container,
         WavHeader = WavHeader,
-        WavDataBytesLeft = WavDataBytesLeft,
+        WavDataBytes = WavDataBytes,
     };
 
     private static ChunkPlan ReadingHeader(StreamSession session, WavHeaderProgress progress, ReadOnlyMemory<byte> chunk)
@@ -74,8 +75,7 @@ internal readonly record struct ChunkPlan(
         var audio = received.AsMemory(header.HeaderBytes);
         if (header.DataBytes is { } dataBytes)
         {
-            audio = audio[..(int)Math.Min(audio.Length, dataBytes)];
-            return new(audio, format, AudioContainer.Wav, null, dataBytes - audio.Length);
+            return new(audio[..(int)Math.Min(audio.Length, dataBytes)], format, AudioContainer.Wav, null, dataBytes);
         }
         return new(audio, format, AudioContainer.Wav, null, null);
     }

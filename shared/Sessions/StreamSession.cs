@@ -32,10 +32,10 @@ public sealed record StreamSession
     public WavHeaderProgress? WavHeader { get; init; }
 
     /// <summary>
-    /// PCM bytes the WAV header's data chunk still announces; bytes past it (trailing chunks) are not
-    /// audio. Null when the stream is not WAV or its data length is open.
+    /// Length of the WAV header's data chunk: the stored bytes are its first bytes, and bytes past it
+    /// (trailing chunks) are not audio. Null when the stream is not WAV or its data length is open.
     /// </summary>
-    public long? WavDataBytesLeft { get; init; }
+    public long? WavDataBytes { get; init; }
 
     /// <summary>The PCM made from a compressed stream once it has been decoded, or null.</summary>
     public DecodedAudio? Decoded { get; init; }

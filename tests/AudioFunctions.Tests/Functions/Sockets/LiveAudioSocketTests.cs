@@ -42,4 +42,35 @@ public sealed class LiveAudioSocketTests(AppFixture fixture) : IClassFixture<App
 
         Assert.Equal(wav, await SessionWav.ReadAsync(App.Services, sessionId));
     }
+
+    [Fact]
+    public async Task WavStream_BytesAfterTheDataChunk_AreAckedButAreNotAudio()
+    {
+        var format = new StreamAudioFormat(PcmEncoding.S16Le, 16_000, 1);
+        var pcm = TestSignals.Sine(format, seconds: 1.0);
+        var header = new byte[WavHeaderWriter.HeaderBytes(pcm.Length)];
+        WavHeaderWriter.Write(format, pcm.Length, header);
+        // A LIST chunk after the data, as some writers append metadata at the end.
+        var trailer = new byte[8 + 4 + 2_000];
+        "LIST"u8.CopyTo(trailer);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(trailer.AsSpan(4), trailer.Length - 8);
+        "INFO"u8.CopyTo(trailer.AsSpan(8));
+        byte[] file = [.. header, .. pcm, .. trailer];
+
+        var (client, sessionId) = await LiveAudioClient.OpenSessionAsync(App, "sample_rate=16000&channels=1&format=wav");
+        await using var _ = client;
+        var chunks = 0;
+        // Chunks of 1,000 bytes: one of them straddles the end of the data, the last ones are trailer only.
+        for (var offset = 0; offset < file.Length; offset += 1_000)
+        {
+            var ack = await client.SendChunkAsync(file.AsMemory(offset, Math.Min(1_000, file.Length - offset)));
+            Assert.Equal(++chunks, (long)ack["chunk_count"]!);
+        }
+        var closed = await client.CloseSessionAsync();
+        Assert.Equal("completed", (string)closed["status"]!);
+        Assert.Equal(pcm.Length, (long)closed["session_info"]!["total_bytes"]!);
+
+        byte[] expected = [.. header, .. pcm];
+        Assert.Equal(expected, await SessionWav.ReadAsync(App.Services, sessionId));
+    }
 }
