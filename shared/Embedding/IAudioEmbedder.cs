@@ -11,4 +11,18 @@ public interface IAudioEmbedder
     /// L2-normalised on return. Thread-safe.
     /// </summary>
     void Embed(ReadOnlySpan<float> window, Span<float> destination);
+
+    /// <summary>
+    /// Embeds <paramref name="windows"/>, whole windows back to back, into <paramref name="destination"/>, one vector
+    /// of <see cref="EmbeddingSpace.Dimensions"/> per window in the same order. Each vector equals what
+    /// <see cref="Embed"/> gives for its window; a model embedder runs the windows through the model together.
+    /// </summary>
+    void EmbedBatch(ReadOnlySpan<float> windows, Span<float> destination)
+    {
+        var samples = Audio.AudioWindow.Samples;
+        if (windows.Length % samples != 0 || destination.Length != windows.Length / samples * Space.Dimensions)
+            throw new ArgumentException($"A batch is whole windows of {samples} samples and one vector of {Space.Dimensions} per window.");
+        for (var i = 0; i < windows.Length / samples; i++)
+            Embed(windows.Slice(i * samples, samples), destination.Slice(i * Space.Dimensions, Space.Dimensions));
+    }
 }

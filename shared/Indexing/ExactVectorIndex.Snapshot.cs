@@ -29,6 +29,7 @@ public sealed partial class ExactVectorIndex
             writer.WriteByte((byte)key.Collection);
             writer.WriteString(key.Space.Embedder);
             writer.WriteString(key.Space.Version);
+            writer.WriteNullableString(key.Space.Model);
             writer.WriteInt32(key.Space.Dimensions);
             _partitions[key].WriteTo(writer);
         }
@@ -69,13 +70,14 @@ public sealed partial class ExactVectorIndex
             throw SnapshotReader.Corrupt($"collection {(int)collection} is unknown.");
         var embedder = reader.ReadString();
         var embedderVersion = reader.ReadString();
+        var model = reader.ReadNullableString();
         var dimensions = reader.ReadCount(IndexLimits.MaxDimensions, "dimension count");
         if (dimensions == 0)
             throw SnapshotReader.Corrupt("a partition has 0 dimensions.");
         EmbeddingSpace space;
         try
         {
-            space = new EmbeddingSpace(embedder, embedderVersion, dimensions);
+            space = new EmbeddingSpace(embedder, embedderVersion, dimensions, model);
         }
         catch (ArgumentException e)
         {

@@ -5,7 +5,8 @@ namespace AudioFunctions.Inference;
 
 /// <summary>
 /// Where the ONNX Runtime native library is and how sessions use threads, section
-/// <c>ONNXRUNTIME</c> (<c>ONNXRUNTIME__LIBRARY_PATH</c>, <c>ONNXRUNTIME__INTRA_OP_THREADS</c>).
+/// <c>ONNXRUNTIME</c> (<c>ONNXRUNTIME__LIBRARY_PATH</c>, <c>ONNXRUNTIME__INTRA_OP_THREADS</c>,
+/// <c>ONNXRUNTIME__SESSIONS_PER_MODEL</c>).
 /// </summary>
 public sealed class OnnxRuntimeOptions
 {
@@ -36,6 +37,18 @@ public sealed class OnnxRuntimeOptions
     [ConfigurationKeyName("INTRA_OP_THREADS")]
     [Range(0, 256)]
     public int IntraOpThreads { get; set; } = 1;
+
+    /// <summary>
+    /// Sessions an <see cref="OnnxSessionPool"/> opens for one model at most, and so the runs of that model that go
+    /// at once; 0 means one per core. Each session holds its own copy of the weights' working memory, so a large
+    /// model on a small machine wants few.
+    /// </summary>
+    [ConfigurationKeyName("SESSIONS_PER_MODEL")]
+    [Range(0, 256)]
+    public int SessionsPerModel { get; set; }
+
+    /// <summary><see cref="SessionsPerModel"/> with 0 resolved to the core count.</summary>
+    public int ResolveSessionsPerModel() => SessionsPerModel == 0 ? Environment.ProcessorCount : SessionsPerModel;
 
     /// <summary>The library's full path: <see cref="LibraryPath"/> resolved against <paramref name="contentRoot"/>.</summary>
     public string ResolveLibraryPath(string contentRoot) => Path.GetFullPath(LibraryPath, contentRoot);

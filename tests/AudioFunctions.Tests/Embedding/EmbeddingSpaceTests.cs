@@ -17,12 +17,54 @@ public sealed class EmbeddingSpaceTests
     [InlineData("lexical-1-512", "lexical", "1", 512)]
     [InlineData("clap-2023-10-1024", "clap", "2023-10", 1024)]
     [InlineData("clap.v2-1.5-8", "clap.v2", "1.5", 8)]
-    public void Parse_IsTheInverseOfId(string id, string embedder, string version, int dimensions)
+    [InlineData("speech-1-m0123456789ab-192", "speech", "1", 192, "0123456789ab")]
+    [InlineData("clap-2023-10-mfedcba987654-512", "clap", "2023-10", 512, "fedcba987654")]
+    [InlineData("clap-m0123456789ab-512", "clap", "m0123456789ab", 512)]
+    [InlineData("clap-1-m0123456789a-512", "clap", "1-m0123456789a", 512)]
+    public void Parse_IsTheInverseOfId(string id, string embedder, string version, int dimensions, string? model = null)
     {
         var space = EmbeddingSpace.Parse(id);
 
-        Assert.Equal(new EmbeddingSpace(embedder, version, dimensions), space);
+        Assert.Equal(new EmbeddingSpace(embedder, version, dimensions, model), space);
         Assert.Equal(id, space.Id);
+    }
+
+    [Fact]
+    public void Model_MakesAnotherSpace()
+    {
+        var plain = new EmbeddingSpace("speech", "1", 192);
+        var withModel = plain with { Model = "0123456789ab" };
+
+        Assert.NotEqual(plain, withModel);
+        Assert.Equal("speech-1-m0123456789ab-192", withModel.Id);
+        Assert.Throws<ArgumentException>(() => plain with { Model = "0123456789AB" });
+        Assert.Throws<ArgumentException>(() => plain with { Model = "0123456789a" });
+        Assert.Throws<ArgumentException>(() => plain with { Version = "1-m0123456789ab" });
+    }
+
+    [Fact]
+    public void ModelFingerprint_FollowsTheBytesOfTheFiles()
+    {
+        var first = Path.GetTempFileName();
+        var second = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(first, [1, 2, 3]);
+            File.WriteAllBytes(second, [4, 5]);
+            var fingerprint = ModelFingerprint.Of(first, second);
+
+            Assert.Matches("^[0-9a-f]{12}$", fingerprint);
+            Assert.Equal(fingerprint, ModelFingerprint.Of(first, second));
+            Assert.NotEqual(fingerprint, ModelFingerprint.Of(second, first));
+            File.WriteAllBytes(second, [4, 6]);
+            Assert.NotEqual(fingerprint, ModelFingerprint.Of(first, second));
+            Assert.Throws<FileNotFoundException>(() => ModelFingerprint.Of(first + ".missing"));
+        }
+        finally
+        {
+            File.Delete(first);
+            File.Delete(second);
+        }
     }
 
     [Theory]
