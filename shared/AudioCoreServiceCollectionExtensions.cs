@@ -2,8 +2,10 @@ using AudioFunctions.Audio;
 using AudioFunctions.Embedding;
 using AudioFunctions.Events;
 using AudioFunctions.Indexing;
+using AudioFunctions.Inference;
 using AudioFunctions.Orchestration;
 using AudioFunctions.Sessions;
+using AudioFunctions.Spaces;
 using AudioFunctions.Storage;
 using AudioFunctions.Tracks;
 using Microsoft.Extensions.Configuration;
@@ -26,6 +28,8 @@ public static class AudioCoreServiceCollectionExtensions
         services.AddValidatedOptions<PipelineOptions>(configuration, PipelineOptions.Section);
         services.AddValidatedOptions<IndexOptions>(configuration, IndexOptions.Section);
         services.AddValidatedOptions<FfmpegOptions>(configuration, FfmpegOptions.Section);
+        services.AddValidatedOptions<EmbeddingOptions>(configuration, EmbeddingOptions.Section);
+        services.AddValidatedOptions<OnnxRuntimeOptions>(configuration, OnnxRuntimeOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => StorageAccount.FromConfiguration(configuration, sp.GetRequiredService<IOptions<StorageOptions>>().Value));
@@ -47,10 +51,13 @@ public static class AudioCoreServiceCollectionExtensions
         services.AddSingleton<WindowStep>();
         services.AddSingleton<EmbedStep>();
         services.AddSingleton<FinalizeStep>();
+        services.AddSingleton<TrackVectors>();
         services.AddSingleton<PipelineDispatcher>();
 
-        services.AddSingleton<IAudioEmbedder, DspAudioEmbedder>();
-        services.AddSingleton<ITextEmbedder, LexicalTextEmbedder>();
+        services.AddSingleton<EmbedderCatalog>();
+        services.AddSingleton<ActiveSpaces>();
+        services.AddSingleton<SpaceJobs>();
+        services.AddHostedService<SpaceSelectionSync>();
 
         services.AddSingleton<TrackIndex>();
         services.AddSingleton<TrackSearch>();

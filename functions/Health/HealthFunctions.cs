@@ -1,11 +1,18 @@
 using AudioFunctions.Functions.Hosting;
 using AudioFunctions.Functions.Http;
+using AudioFunctions.Embedding;
+using AudioFunctions.Functions.Spaces;
+using AudioFunctions.Indexing;
+using AudioFunctions.Spaces;
 using AudioFunctions.Storage;
 using AudioFunctions.Wire;
 
 namespace AudioFunctions.Functions.Health;
 
-/// <summary><c>GET /api/health</c>: whether the app can reach its storage (503 when it cannot).</summary>
+/// <summary>
+/// <c>GET /api/health</c>: whether the app can reach its storage and run the embedders of the active spaces (503 when
+/// it cannot), and which embedders are ready here (with what is missing for those that are not).
+/// </summary>
 public static class HealthFunctions
 {
     public static readonly FunctionDeclaration Health = FunctionDeclaration.Http("Health", "get", "health", AuthLevel.Anonymous);
@@ -19,7 +26,7 @@ public static class HealthFunctions
         return endpoints;
     }
 
-    private static async Task<WireResult> CheckAsync(HttpContext context, StorageContainers containers)
+    private static async Task<WireResult> CheckAsync(HttpContext context, StorageContainers containers, ActiveSpaces spaces, EmbedderCatalog catalog)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(ProbeTimeout);
@@ -34,9 +41,20 @@ public static class HealthFunctions
             problem = e is OperationCanceledException ? $"no answer within {ProbeTimeout.TotalSeconds} s" : "unreachable";
         }
 
+        var selection = spaces.Current;
+        var embeddersReady = true;
+        foreach (var collection in new[] { VectorCollection.Audio, VectorCollection.Text })
+            embeddersReady &= selection.Active(collection) is { } active
+                && (collection == VectorCollection.Audio ? catalog.AudioFor(active) is not null : catalog.TextFor(active) is not null);
+
+        var healthy = problem is null && embeddersReady;
         var body = WireValue.Map(
-            ("status", WireValue.String(problem is null ? "healthy" : "unhealthy")),
-            ("storage", WireValue.String(problem is null ? "reachable" : problem)));
-        return new WireResult(body, problem is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            ("status", WireValue.String(healthy ? "healthy" : "unhealthy")),
+            ("storage", WireValue.String(problem is null ? "reachable" : problem)),
+            ("active_spaces", WireValue.Map(
+                ("audio", selection.Audio is { } audio ? WireValue.String(audio) : WireValue.Nil),
+                ("text", selection.Text is { } text ? WireValue.String(text) : WireValue.Nil))),
+            ("embedders", WireValue.Array([.. catalog.Statuses.Select(SpaceResponses.Embedder)])));
+        return new WireResult(body, healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -2,6 +2,7 @@ using AudioFunctions.Functions.Health;
 using AudioFunctions.Functions.Http;
 using AudioFunctions.Functions.Orchestration;
 using AudioFunctions.Functions.Search;
+using AudioFunctions.Functions.Spaces;
 using AudioFunctions.Functions.Sockets;
 using AudioFunctions.Functions.Streams;
 using AudioFunctions.Functions.WebPubSub;
@@ -49,6 +50,7 @@ public static class AudioFunctionsHost
         app.MapHealthFunctions();
         app.MapStreamFunctions();
         app.MapSearchFunctions();
+        app.MapSpaceFunctions();
         app.MapPipelineFunctions();
         app.MapAudioSessionFunctions();
         app.MapLiveAudioSockets();

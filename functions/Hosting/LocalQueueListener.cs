@@ -159,7 +159,7 @@ internal sealed partial class LocalQueueListener(
             }
             else
             {
-                StepFailed(logger, step, parsed?.SessionId ?? "?", (int)message.DequeueCount, e);
+                StepFailed(logger, step, parsed?.JobId ?? parsed?.SessionId ?? "?", (int)message.DequeueCount, e);
                 var delay = TimeSpan.FromSeconds(Options.RetryDelaySeconds * Math.Pow(2, message.DequeueCount - 1));
                 await TryAsync(() => queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: delay));
             }
@@ -183,7 +183,7 @@ internal sealed partial class LocalQueueListener(
         }
     }
 
-    [LoggerMessage(2101, LogLevel.Warning, "{Step} step of session {SessionId} failed on delivery {Deliveries}; it will be retried")]
+    [LoggerMessage(2101, LogLevel.Warning, "{Step} step of {SessionId} failed on delivery {Deliveries}; it will be retried")]
     private static partial void StepFailed(ILogger logger, PipelineStep step, string sessionId, int deliveries, Exception exception);
 
     [LoggerMessage(2102, LogLevel.Warning, "Queue work for {Step} steps hit a storage failure: {Reason}")]

@@ -15,6 +15,7 @@ public static class PipelineFunctions
     public static readonly FunctionDeclaration WindowStep = FunctionDeclaration.Queue("WindowStep", WorkQueues.QueueName(PipelineStep.Window));
     public static readonly FunctionDeclaration EmbedStep = FunctionDeclaration.Queue("EmbedStep", WorkQueues.QueueName(PipelineStep.Embed));
     public static readonly FunctionDeclaration FinalizeStep = FunctionDeclaration.Queue("FinalizeStep", WorkQueues.QueueName(PipelineStep.Finalize));
+    public static readonly FunctionDeclaration SpaceJobStep = FunctionDeclaration.Queue("SpaceJobStep", WorkQueues.QueueName(PipelineStep.SpaceJob));
 
     public static IEndpointRouteBuilder MapPipelineFunctions(this IEndpointRouteBuilder endpoints)
     {
@@ -22,6 +23,7 @@ public static class PipelineFunctions
         endpoints.MapQueueFunction(WindowStep, (services, invocation, ct) => RunAsync(services, PipelineStep.Window, invocation, ct));
         endpoints.MapQueueFunction(EmbedStep, (services, invocation, ct) => RunAsync(services, PipelineStep.Embed, invocation, ct));
         endpoints.MapQueueFunction(FinalizeStep, (services, invocation, ct) => RunAsync(services, PipelineStep.Finalize, invocation, ct));
+        endpoints.MapQueueFunction(SpaceJobStep, (services, invocation, ct) => RunAsync(services, PipelineStep.SpaceJob, invocation, ct));
         return endpoints;
     }
 
@@ -33,7 +35,7 @@ public static class PipelineFunctions
         {
             message = StepMessage.Parse(invocation.Message);
             await dispatcher.RunAsync(message, cancellationToken);
-            return $"{step} step of session {message.SessionId} done.";
+            return message.JobId is { } jobId ? $"{step} step of job {jobId} done." : $"{step} step of session {message.SessionId} done.";
         }
         catch (Exception e) when (e is not OperationCanceledException
             && invocation.DequeueCount >= services.GetRequiredService<IOptions<PipelineOptions>>().Value.MaxDequeueCount)

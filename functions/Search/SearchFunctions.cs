@@ -3,6 +3,7 @@ using AudioFunctions.Errors;
 using AudioFunctions.Functions.Hosting;
 using AudioFunctions.Functions.Http;
 using AudioFunctions.Indexing;
+using AudioFunctions.Spaces;
 using AudioFunctions.Tracks;
 using AudioFunctions.Wire;
 
@@ -23,9 +24,10 @@ public static class SearchFunctions
         return endpoints;
     }
 
-    private static async Task<WireResult> EmbedTextAsync(HttpRequest request, ITextEmbedder embedder)
+    private static async Task<WireResult> EmbedTextAsync(HttpRequest request, ActiveSpaces spaces)
     {
-        var text = SearchRequests.ParseEmbedText(await RequestBodies.ReadWireAsync(request));
+        var (text, space) = SearchRequests.ParseEmbedText(await RequestBodies.ReadWireAsync(request));
+        var embedder = await spaces.RequireTextEmbedderAsync(space, request.HttpContext.RequestAborted);
         var embedding = new float[embedder.Space.Dimensions];
         embedder.Embed(text, embedding);
         return new WireResult(WireValue.Map(
@@ -36,8 +38,8 @@ public static class SearchFunctions
 
     private static async Task<WireResult> SearchTracksAsync(HttpRequest request, TrackSearch search)
     {
-        var (collection, embedding, limit, filter) = SearchRequests.ParseSearch(await RequestBodies.ReadWireAsync(request));
-        var results = search.Search(collection, embedding, limit, filter);
+        var (collection, embedding, limit, filter, space) = SearchRequests.ParseSearch(await RequestBodies.ReadWireAsync(request));
+        var results = search.Search(collection, embedding, limit, filter, space);
         var items = new WireValue[results.Count];
         for (var i = 0; i < items.Length; i++)
             items[i] = WireValue.Map(
@@ -49,7 +51,7 @@ public static class SearchFunctions
             ("count", WireValue.Integer(items.Length))));
     }
 
-    private static async Task<WireResult> GetTrackAsync(string trackId, HttpRequest request, TrackStore tracks)
+    private static async Task<WireResult> GetTrackAsync(string trackId, HttpRequest request, TrackStore tracks, ActiveSpaces spaces)
     {
         var includeAudio = request.Query["include_audio"].ToString() is var flag && (flag.Equals("true", StringComparison.OrdinalIgnoreCase) || flag == "1");
         var cancellationToken = request.HttpContext.RequestAborted;
@@ -60,10 +62,15 @@ public static class SearchFunctions
         {
             new("track_id", WireValue.String(track.TrackId)),
             new("metadata", TrackResponses.Metadata(track.Metadata)),
-            new("has_text", WireValue.Boolean(track.TextSpace is not null)),
-            new("has_audio", WireValue.Boolean(track.AudioSpace is not null)),
+            new("has_text", WireValue.Boolean(track.TextSpaces.Count > 0)),
+            new("has_audio", WireValue.Boolean(track.AudioSpaces.Count > 0)),
+            new("audio_spaces", WireValue.Array([.. track.AudioSpaces.Select(WireValue.String)])),
+            new("text_spaces", WireValue.Array([.. track.TextSpaces.Select(WireValue.String)])),
         };
-        if (includeAudio && track.AudioSpace is { } space && await tracks.GetVectorAsync(trackId, "audio", space, cancellationToken) is { } vector)
+        // The vector of the active space, or of the first the track has when it is not (yet) in that one.
+        var active = spaces.Current.Audio;
+        var space = track.AudioSpaces.Contains(active) ? active : track.AudioSpaces.FirstOrDefault();
+        if (includeAudio && space is not null && await tracks.GetVectorAsync(trackId, VectorCollection.Audio, space, cancellationToken) is { } vector)
         {
             fields.Add(new("audio_embedding", WireValue.FloatArray(vector)));
             fields.Add(new("audio_space", WireValue.String(space)));

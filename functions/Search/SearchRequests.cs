@@ -16,8 +16,8 @@ public static class SearchRequests
     public const int MaxExcludedIds = 10_000;
     public const int DefaultLimit = 10;
 
-    /// <summary><c>text</c>, or <c>metadata</c> rendered as one text: exactly one of them.</summary>
-    public static string ParseEmbedText(WireValue? body)
+    /// <summary><c>text</c>, or <c>metadata</c> rendered as one text: exactly one of them; and an optional <c>space</c>.</summary>
+    public static (string Text, EmbeddingSpace? Space) ParseEmbedText(WireValue? body)
     {
         var map = WireFields.RequireMap(body);
         var text = WireFields.OptionalString(map, "text", MaxTextLength);
@@ -27,10 +27,20 @@ public static class SearchRequests
         var rendered = text ?? TrackText.Render(StreamRequests.ParseMetadata(metadata));
         if (string.IsNullOrWhiteSpace(rendered))
             throw ServiceException.BadRequest(ErrorCodes.InvalidField, text is null ? "metadata holds no text." : "text must not be empty.");
-        return rendered;
+        return (rendered, ParseSpace(map));
     }
 
-    public static (VectorCollection Collection, float[] Embedding, int Limit, SearchFilter Filter) ParseSearch(WireValue? body)
+    /// <summary>The optional <c>space</c> field: an embedding space id such as <c>dsp-1-512</c>.</summary>
+    public static EmbeddingSpace? ParseSpace(WireValue map)
+    {
+        if (WireFields.OptionalString(map, "space", 200) is not { } id)
+            return null;
+        return EmbeddingSpace.TryParse(id, out var space)
+            ? space
+            : throw ServiceException.BadRequest(ErrorCodes.InvalidSpace, $"space '{id}' is not an embedding space id (embedder-version[-mMODEL]-dimensions, e.g. dsp-1-512).");
+    }
+
+    public static (VectorCollection Collection, float[] Embedding, int Limit, SearchFilter Filter, EmbeddingSpace? Space) ParseSearch(WireValue? body)
     {
         var map = WireFields.RequireMap(body);
         var collectionName = WireFields.RequiredString(map, "collection", 64);
@@ -41,7 +51,7 @@ public static class SearchRequests
         var limit = WireFields.Optional(map, "limit") is null ? DefaultLimit : WireFields.RequiredInteger(map, "limit");
         if (limit is < 1 or > TrackSearch.MaxLimit)
             throw ServiceException.BadRequest(ErrorCodes.InvalidLimit, $"limit must be between 1 and {TrackSearch.MaxLimit}; got {limit}.");
-        return (collection, embedding, (int)limit, ParseFilter(WireFields.OptionalMap(map, "filter")));
+        return (collection, embedding, (int)limit, ParseFilter(WireFields.OptionalMap(map, "filter")), ParseSpace(map));
     }
 
     private static float[] ParseEmbedding(WireValue value)

@@ -15,6 +15,8 @@ public static class ErrorCodes
     public const string EmptyFrame = "empty_frame";
     public const string InvalidEmbedding = "invalid_embedding";
     public const string UnknownCollection = "unknown_collection";
+    public const string InvalidSpace = "invalid_space";
+    public const string UnknownEmbedder = "unknown_embedder";
     public const string InvalidLimit = "invalid_limit";
     public const string InvalidWavHeader = "invalid_wav_header";
     public const string FormatMismatch = "format_mismatch";
@@ -28,6 +30,8 @@ public static class ErrorCodes
     public const string SessionNotFound = "session_not_found";
     public const string SessionExpired = "session_expired";
     public const string TrackNotFound = "track_not_found";
+    public const string UnknownSpace = "unknown_space";
+    public const string JobNotFound = "job_not_found";
     public const string NotFound = "not_found";
 
     // 405
@@ -41,6 +45,8 @@ public static class ErrorCodes
     public const string SessionFailed = "session_failed";
     public const string SessionTooLong = "session_too_long";
     public const string TooManyConnections = "too_many_connections";
+    public const string JobRunning = "job_running";
+    public const string SpaceActive = "space_active";
 
     // 413, 415
     public const string FrameTooLarge = "frame_too_large";
@@ -50,6 +56,7 @@ public static class ErrorCodes
     // 503
     public const string SessionLimitReached = "session_limit_reached";
     public const string StorageUnavailable = "storage_unavailable";
+    public const string EmbedderUnavailable = "embedder_unavailable";
     public const string SessionBusy = "session_busy";
 
     // WebSocket replies only

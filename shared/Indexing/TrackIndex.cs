@@ -36,18 +36,48 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
     }
 
     /// <summary>Puts a stored track's vectors in the index (replacing what it had), tagged with its document's version.</summary>
-    public void Apply(StoredTrack track, string version, float[]? audioVector, float[]? textVector)
+    public void Apply(StoredTrack track, string version, IReadOnlyList<TrackVector> vectors)
     {
         var fields = TrackFilterFields.From(track.Metadata);
         if (_tracks.TryGetValue(track.TrackId, out var previous))
             RemoveVectors(previous);
-        if (audioVector is not null && track.AudioSpace is { } audioSpace)
-            _index.Upsert(VectorCollection.Audio, EmbeddingSpace.Parse(audioSpace), track.TrackId, audioVector, fields, version);
-        if (textVector is not null && track.TextSpace is { } textSpace)
-            _index.Upsert(VectorCollection.Text, EmbeddingSpace.Parse(textSpace), track.TrackId, textVector, fields, version);
+        foreach (var vector in vectors)
+            _index.Upsert(vector.Collection, vector.Space, track.TrackId, vector.Values, fields, version);
         _tracks[track.TrackId] = new IndexedTrack(track, version);
         _appliedAt[track.TrackId] = Interlocked.Increment(ref _applied);
         _dirty = true;
+    }
+
+    /// <summary>
+    /// Adds one vector to a track already in the index, or takes one out (<paramref name="vector"/> null), after its
+    /// document gained or lost that space: <paramref name="track"/> and <paramref name="version"/> are the new document.
+    /// </summary>
+    public void Change(StoredTrack track, string version, VectorCollection collection, EmbeddingSpace space, float[]? vector)
+    {
+        var fields = TrackFilterFields.From(track.Metadata);
+        if (vector is null)
+            _index.Remove(collection, space, track.TrackId);
+        else
+            _index.Upsert(collection, space, track.TrackId, vector, fields, version);
+        _tracks[track.TrackId] = new IndexedTrack(track, version);
+        _appliedAt[track.TrackId] = Interlocked.Increment(ref _applied);
+        _dirty = true;
+    }
+
+    /// <summary>Reads one track's document and vectors from storage again and applies them (or removes a deleted track).</summary>
+    public async Task RefreshAsync(string trackId, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(trackId, cancellationToken) is not { } document)
+        {
+            if (_tracks.TryRemove(trackId, out var indexed))
+            {
+                RemoveVectors(indexed);
+                _appliedAt[trackId] = Interlocked.Increment(ref _applied);
+                _dirty = true;
+            }
+            return;
+        }
+        Apply(document.Value, TrackStore.Version(document.ETag), await store.GetVectorsAsync(document.Value, cancellationToken));
     }
 
     /// <summary>Loads the local snapshot, if there is a sound one.</summary>
@@ -89,7 +119,7 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
         var updated = 0;
         // A track stored and applied after the listing began is missing from it but not deleted.
         var listedAt = Interlocked.Read(ref _applied);
-        await foreach (var (blobName, etag) in store.ListDocumentsAsync(cancellationToken))
+        await foreach (var (blobName, etag, _, _) in store.ListDocumentsAsync(cancellationToken))
         {
             var trackId = TrackStore.TrackIdOf(blobName);
             seen.Add(trackId);
@@ -98,9 +128,16 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
             if (await store.ReadDocumentAsync(blobName, cancellationToken) is not { } document)
                 continue; // deleted since the listing
             var track = document.Value;
-            var audio = track.AudioSpace is { } audioSpace ? await store.GetVectorAsync(track.TrackId, "audio", audioSpace, cancellationToken) : null;
-            var text = track.TextSpace is { } textSpace ? await store.GetVectorAsync(track.TrackId, "text", textSpace, cancellationToken) : null;
-            Apply(track, TrackStore.Version(document.ETag), audio, text);
+            IReadOnlyList<TrackVector> vectors;
+            try
+            {
+                vectors = await store.GetVectorsAsync(track, cancellationToken);
+            }
+            catch (InvalidDataException)
+            {
+                continue;   // a space being deleted: its document changes again, and the next pass reads it whole
+            }
+            Apply(track, TrackStore.Version(document.ETag), vectors);
             updated++;
         }
 
@@ -147,10 +184,9 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
 
     private void RemoveVectors(IndexedTrack indexed)
     {
-        if (indexed.Track.AudioSpace is { } audioSpace)
-            _index.Remove(VectorCollection.Audio, EmbeddingSpace.Parse(audioSpace), indexed.Track.TrackId);
-        if (indexed.Track.TextSpace is { } textSpace)
-            _index.Remove(VectorCollection.Text, EmbeddingSpace.Parse(textSpace), indexed.Track.TrackId);
+        foreach (var collection in new[] { VectorCollection.Audio, VectorCollection.Text })
+            foreach (var space in indexed.Track.Spaces(collection))
+                _index.Remove(collection, EmbeddingSpace.Parse(space), indexed.Track.TrackId);
     }
 
     private (string Vectors, string Tracks) Paths()

@@ -1,23 +1,29 @@
 using AudioFunctions.Embedding;
 using AudioFunctions.Errors;
+using AudioFunctions.Spaces;
 
 namespace AudioFunctions.Indexing;
 
 /// <summary>
-/// Similarity search over the indexed tracks in the active embedding space of each collection
-/// (the audio embedder's for <c>audio</c>, the text embedder's for <c>text</c>), filters applied
-/// inside the search.
+/// Similarity search over the indexed tracks in one embedding space of a collection: the active one (see
+/// <see cref="ActiveSpaces"/>) unless the request names another that still holds vectors; filters applied inside
+/// the search.
 /// </summary>
-public sealed class TrackSearch(TrackIndex index, IAudioEmbedder audioEmbedder, ITextEmbedder textEmbedder)
+public sealed class TrackSearch(TrackIndex index, ActiveSpaces spaces)
 {
     public const int MaxLimit = 1000;
 
+    /// <summary>The space a search of <paramref name="collection"/> uses when it names none.</summary>
     public EmbeddingSpace ActiveSpace(VectorCollection collection) =>
-        collection == VectorCollection.Audio ? audioEmbedder.Space : textEmbedder.Space;
+        spaces.Current.Active(collection)
+            ?? throw ServiceException.Unavailable(ErrorCodes.EmbedderUnavailable, $"No {collection.ToWireName()} space is active: its embedder is not ready (see /api/health).");
 
-    public IReadOnlyList<TrackSearchResult> Search(VectorCollection collection, ReadOnlySpan<float> query, int limit, SearchFilter filter)
+    public IReadOnlyList<TrackSearchResult> Search(VectorCollection collection, ReadOnlySpan<float> query, int limit, SearchFilter filter, EmbeddingSpace? requested = null)
     {
-        var space = ActiveSpace(collection);
+        var space = requested ?? ActiveSpace(collection);
+        if (requested is not null && (!index.Vectors.Spaces(collection).Contains(requested) || spaces.Current.IsDeleting(collection, requested)))
+            throw ServiceException.NotFound(ErrorCodes.UnknownSpace,
+                $"The {collection.ToWireName()} collection has no searchable space {requested}; GET /api/v1/spaces lists them.");
         if (query.Length != space.Dimensions)
             throw ServiceException.BadRequest(ErrorCodes.InvalidEmbedding,
                 $"embedding must have {space.Dimensions} values for the {collection.ToWireName()} collection (space {space.Id}); got {query.Length}.");

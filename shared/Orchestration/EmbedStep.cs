@@ -1,11 +1,11 @@
-using AudioFunctions.Embedding;
+using AudioFunctions.Spaces;
 using AudioFunctions.Sessions;
 using AudioFunctions.Storage;
 
 namespace AudioFunctions.Orchestration;
 
 /// <summary>
-/// Embeds one window of a session with the active audio embedder, stores its vector and counts it
+/// Embeds one window of a session in the active audio space, stores its vector and counts it
 /// on the session. Idempotent on (session, window): a stored vector is not computed again, and a
 /// window is counted once. The embed step that completes an ended session's last window queues
 /// the finalize step (fan-in).
@@ -14,7 +14,7 @@ public sealed class EmbedStep(
     SessionRecords records,
     WindowCheckpoints checkpoints,
     WindowStore windows,
-    IAudioEmbedder embedder,
+    ActiveSpaces spaces,
     StreamSessionService sessions,
     WorkQueues queues)
 {
@@ -23,7 +23,9 @@ public sealed class EmbedStep(
         if ((await records.GetAsync(sessionId, cancellationToken))?.Value is not { Status: SessionStatus.Active or SessionStatus.Finalizing })
             return;
 
-        var space = embedder.Space;
+        // A switch of space while the session streams leaves some windows in the old space; the finalize step
+        // embeds whatever its spaces miss, so this only has to be right most of the time, not always.
+        var (space, embedder) = await spaces.RequireAudioEmbedderAsync(cancellationToken);
         if (await windows.GetVectorAsync(sessionId, space.Id, window, cancellationToken) is null)
         {
             var samples = await windows.GetWindowAsync(sessionId, window, cancellationToken)

@@ -1,25 +1,25 @@
-using System.Numerics.Tensors;
 using AudioFunctions.Embedding;
 using AudioFunctions.Indexing;
 using AudioFunctions.Sessions;
 using AudioFunctions.Storage;
 using AudioFunctions.Tracks;
 using AudioFunctions.Events;
+using AudioFunctions.Spaces;
 
 namespace AudioFunctions.Orchestration;
 
 /// <summary>
-/// Fan-in: once an ended session's windows are all cut and embedded, averages the window vectors
-/// into the track's audio vector (L2-normalised), embeds the metadata text, stores both with the
-/// track (when the client asked to store), puts them in the index and completes the session.
-/// Runs again harmlessly: the stored results are the same and only one run completes the session.
+/// Fan-in: once an ended session's windows are all cut and embedded, makes the track's vectors in every space new
+/// vectors go to (the active one, and any a re-embedding job is filling): the audio vector is the mean of the window
+/// vectors, the text vector embeds the metadata. Stores them with the track (when the client asked to store), puts
+/// them in the index and completes the session. Runs again harmlessly: the stored results are the same and only one
+/// run completes the session.
 /// </summary>
 public sealed class FinalizeStep(
     SessionRecords records,
     WindowCheckpoints checkpoints,
-    WindowStore windows,
-    IAudioEmbedder audioEmbedder,
-    ITextEmbedder textEmbedder,
+    TrackVectors trackVectors,
+    ActiveSpaces spaces,
     TrackStore tracks,
     TrackIndex index,
     WavAssembler wav,
@@ -37,12 +37,19 @@ public sealed class FinalizeStep(
             return;
 
         var windowCount = checkpoint.WindowsCut;
-        var audioVector = windowCount > 0 ? await MeanWindowVectorAsync(sessionId, windowCount, cancellationToken) : null;
-        var textVector = new float[textEmbedder.Space.Dimensions];
-        textEmbedder.Embed(TrackText.Render(session.Metadata), textVector);
-        var hasText = TensorPrimitives.Norm(textVector) > 0;
-
         var store = session.End?.Store ?? true;
+        // Read fresh, not from the cache: a job that began a moment ago must find this track in its space.
+        var selection = (await spaces.RefreshAsync(cancellationToken)).Value;
+        await spaces.RequireActiveAsync(VectorCollection.Audio, cancellationToken);
+        await spaces.RequireActiveAsync(VectorCollection.Text, cancellationToken);
+        var vectors = new List<TrackVector>();
+        foreach (var space in selection.Targets(VectorCollection.Audio))
+            if (await trackVectors.AudioAsync(sessionId, windowCount, space, cancellationToken) is { } audio)
+                vectors.Add(new TrackVector(VectorCollection.Audio, space, audio));
+        foreach (var space in selection.Targets(VectorCollection.Text))
+            if (trackVectors.Text(session.Metadata, space) is { } text)
+                vectors.Add(new TrackVector(VectorCollection.Text, space, text));
+
         string[]? storedSpaces = null;
         if (store)
         {
@@ -53,43 +60,24 @@ public sealed class FinalizeStep(
                 SessionId = sessionId,
                 DurationSeconds = session.BufferedSeconds,
                 Windows = windowCount,
-                AudioSpace = audioVector is null ? null : audioEmbedder.Space.Id,
-                TextSpace = hasText ? textEmbedder.Space.Id : null,
                 StoredAt = clock.GetUtcNow(),
             };
-            var etag = await tracks.SaveAsync(track, audioVector, hasText ? textVector : null, cancellationToken);
-            index.Apply(track, TrackStore.Version(etag), audioVector, hasText ? textVector : null);
-            storedSpaces = [.. new[] { track.AudioSpace, track.TextSpace }.OfType<string>()];
+            var (stored, etag) = await tracks.SaveAsync(track, vectors, cancellationToken);
+            index.Apply(stored, TrackStore.Version(etag), vectors);
+            storedSpaces = [.. stored.AudioSpaces.Concat(stored.TextSpaces).Distinct()];
         }
 
         var result = new StreamEndResult(
             session.TrackId,
             session.BufferedSeconds,
             windowCount,
-            TextStored: store && hasText,
-            AudioStored: store && audioVector is not null);
+            TextStored: store && vectors.Any(v => v.Collection == VectorCollection.Text),
+            AudioStored: store && vectors.Any(v => v.Collection == VectorCollection.Audio));
         // The WAV is composed by the storage service from the stored PCM; rewriting it on a rerun gives the same blob.
         var wavBlob = await wav.AssembleAsync(session, cancellationToken);
         // Two runs may race this far (both saw the last window embedded); only the one that
         // completes the session announces the track.
         if (await sessions.CompleteAsync(sessionId, result, wavBlob, cancellationToken) && storedSpaces is not null)
             events.Publish(SessionEvents.TrackStored(session, storedSpaces));
-    }
-
-    private async Task<float[]> MeanWindowVectorAsync(string sessionId, int windowCount, CancellationToken cancellationToken)
-    {
-        var space = audioEmbedder.Space;
-        var vectors = await Task.WhenAll(Enumerable.Range(0, windowCount).Select(window => windows.GetVectorAsync(sessionId, space.Id, window, cancellationToken)));
-        var mean = new float[space.Dimensions];
-        // Summed in window order, so the track vector does not depend on which step finished first.
-        for (var window = 0; window < windowCount; window++)
-        {
-            var vector = vectors[window] ?? throw new InvalidOperationException($"Vector of window {window} of session {sessionId} is not stored.");
-            TensorPrimitives.Add(mean, vector, mean);
-        }
-        var norm = TensorPrimitives.Norm(mean);
-        if (norm > 0)
-            TensorPrimitives.Divide(mean, norm, mean);
-        return mean;
     }
 }

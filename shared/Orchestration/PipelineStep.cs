@@ -14,4 +14,7 @@ public enum PipelineStep
 
     /// <summary>Once every window is embedded (fan-in): track and metadata vectors, index, completion.</summary>
     Finalize,
+
+    /// <summary>One slice of a re-embedding or space-deleting job (not of a session).</summary>
+    SpaceJob,
 }

@@ -3,9 +3,14 @@ using System.Text.Json.Serialization;
 
 namespace AudioFunctions.Orchestration;
 
-/// <summary>A queue message of the pipeline. It carries ids only, never audio (a queue message holds 64 KiB at most).</summary>
-public sealed record StepMessage(PipelineStep Step, string SessionId, int? Window = null)
+/// <summary>
+/// A queue message of the pipeline. It carries ids only, never audio (a queue message holds 64 KiB at most): a
+/// session's, or for <see cref="PipelineStep.SpaceJob"/> a job's (<see cref="JobId"/>, with an empty session id).
+/// </summary>
+public sealed record StepMessage(PipelineStep Step, string SessionId, int? Window = null, string? JobId = null)
 {
+    public static StepMessage ForJob(string jobId) => new(PipelineStep.SpaceJob, "", JobId: jobId);
+
     public string ToJson() => JsonSerializer.Serialize(this, StepMessageJsonContext.Default.StepMessage);
 
     /// <summary>Parses a message body; malformed text is an <see cref="FormatException"/> (it can never succeed, so it goes straight to poison).</summary>
@@ -14,7 +19,9 @@ public sealed record StepMessage(PipelineStep Step, string SessionId, int? Windo
         try
         {
             var message = JsonSerializer.Deserialize(json, StepMessageJsonContext.Default.StepMessage);
-            if (message is null || string.IsNullOrEmpty(message.SessionId) || (message.Step == PipelineStep.Embed && message.Window is not >= 0))
+            if (message is null
+                || (message.Step == PipelineStep.SpaceJob ? string.IsNullOrEmpty(message.JobId) : string.IsNullOrEmpty(message.SessionId))
+                || (message.Step == PipelineStep.Embed && message.Window is not >= 0))
                 throw new FormatException($"Not a pipeline step message: {Truncate(json)}");
             return message;
         }

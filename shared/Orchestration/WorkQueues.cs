@@ -6,7 +6,7 @@ namespace AudioFunctions.Orchestration;
 
 /// <summary>
 /// The Storage queues the pipeline steps travel on (<c>{prefix}decode-steps</c>, <c>window-steps</c>, <c>embed-steps</c>,
-/// <c>finalize-steps</c>, each with its <c>-poison</c> queue). Enqueuing also wakes this process's
+/// <c>finalize-steps</c>, <c>space-jobs</c>, each with its <c>-poison</c> queue). Enqueuing also wakes this process's
 /// local listener, so a step starts without waiting for the next poll.
 /// </summary>
 public sealed class WorkQueues
@@ -37,6 +37,7 @@ public sealed class WorkQueues
         PipelineStep.Window => "window-steps",
         PipelineStep.Embed => "embed-steps",
         PipelineStep.Finalize => "finalize-steps",
+        PipelineStep.SpaceJob => "space-jobs",
         _ => throw new ArgumentOutOfRangeException(nameof(step), step, null),
     };
 

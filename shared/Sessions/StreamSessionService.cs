@@ -22,6 +22,7 @@ public sealed partial class StreamSessionService(
     SessionRecordCache cache,
     WorkQueues queues,
     IEventPublisher events,
+    Spaces.ActiveSpaces spaces,
     IOptions<StreamOptions> options,
     IOptions<PipelineOptions> pipelineOptions,
     TimeProvider clock,
@@ -42,6 +43,8 @@ public sealed partial class StreamSessionService(
 
     public async Task<StreamSession> StartAsync(StartStreamCommand command, CancellationToken cancellationToken)
     {
+        // Refused before anything is stored: audio this instance could not embed would only end in an error.
+        await spaces.RequireAudioEmbedderAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var sessionId = Guid.NewGuid().ToString("D");
         var session = new StreamSession

@@ -77,6 +77,14 @@ public sealed class WindowStore(StorageContainers containers)
     public Task<float[]?> GetVectorAsync(string sessionId, string spaceId, int window, CancellationToken cancellationToken) =>
         GetFloatsAsync(VectorBlobName(sessionId, spaceId, window), cancellationToken);
 
+    /// <summary>Deletes every window vector of the session in one space.</summary>
+    public async Task DeleteVectorsAsync(string sessionId, string spaceId, CancellationToken cancellationToken)
+    {
+        await containers.EnsureCreatedAsync(cancellationToken);
+        await foreach (var item in containers.Audio.GetBlobsAsync(prefix: $"{sessionId}/vectors/{spaceId}/", cancellationToken: cancellationToken))
+            await containers.Audio.GetBlobClient(item.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
+
     private async Task PutFloatsAsync(string blobName, ReadOnlyMemory<float> values, CancellationToken cancellationToken)
     {
         await containers.EnsureCreatedAsync(cancellationToken);

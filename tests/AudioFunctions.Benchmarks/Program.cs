@@ -12,6 +12,8 @@ var commands = new Dictionary<string, Func<BenchmarkArguments, Task<int>>>
     ["search"] = SearchBenchmark.RunAsync,
     ["resample"] = ResampleBenchmark.RunAsync,
     ["embed"] = EmbedBenchmark.RunAsync,
+    // reembed [--tracks 200] [--slice 25]: re-embedding jobs dsp → speech → dsp over a stored library
+    ["reembed"] = ReembedBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

@@ -45,6 +45,9 @@ public sealed class AppInstance : IAsyncDisposable
             ["INDEX__SNAPSHOT_PATH"] = Path.Combine(Path.GetTempPath(), "audiofunctions-index", containerPrefix + "vectors.snapshot"),
             ["INDEX__SYNC_INTERVAL_S"] = "1",
             ["PIPELINE__RETRY_DELAY_S"] = "0.2",
+            // The app resolves these against its content root, which here is the test's folder, not the repository.
+            ["ONNXRUNTIME__LIBRARY_PATH"] = Path.Combine(RepositoryPaths.Root, AudioFunctions.Inference.OnnxRuntimeOptions.DefaultLibraryPath),
+            ["EMBEDDING__SPEECH_MODEL_DIR"] = Path.Combine(RepositoryPaths.Root, new AudioFunctions.Embedding.EmbeddingOptions().SpeechModelDirectory),
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         };

@@ -17,7 +17,7 @@ public static class PipelineProbe
     /// <summary>The stored vectors of windows 0..count-1 in the active audio space (null where missing).</summary>
     public static async Task<float[]?[]> WindowVectorsAsync(IServiceProvider services, string sessionId, int count)
     {
-        var space = services.GetRequiredService<IAudioEmbedder>().Space.Id;
+        var space = services.GetRequiredService<AudioFunctions.Spaces.ActiveSpaces>().Current.Audio!;
         var store = services.GetRequiredService<WindowStore>();
         return await Task.WhenAll(Enumerable.Range(0, count).Select(w => store.GetVectorAsync(sessionId, space, w, default)));
     }

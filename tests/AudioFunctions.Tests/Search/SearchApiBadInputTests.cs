@@ -182,7 +182,7 @@ public sealed class SearchApiBadInputTests(AppFixture fixture) : IClassFixture<A
         Assert.Equal(MediaTypes.ContentTypeOf(format), response.ContentType);
         var embedding = AssertUnitVector(response.Field("embedding"));
         Assert.Equal(text, response.String("text"));
-        var space = fixture.App.Services.GetRequiredService<ITextEmbedder>().Space;
+        var space = fixture.App.Services.GetRequiredService<AudioFunctions.Spaces.ActiveSpaces>().Current.Active(AudioFunctions.Indexing.VectorCollection.Text)!;
         Assert.Equal(space.Id, response.String("space"));
         Assert.Equal(Dimensions, space.Dimensions);
         // Deterministic: the same text gives the same vector.
@@ -587,7 +587,7 @@ public sealed class SearchApiBadInputTests(AppFixture fixture) : IClassFixture<A
 
         AssertTrack(track, spotify);
         AssertUnitVector(track.Field("audio_embedding"));
-        Assert.Equal(fixture.App.Services.GetRequiredService<IAudioEmbedder>().Space.Id, track.String("audio_space"));
+        Assert.Equal(fixture.App.Services.GetRequiredService<AudioFunctions.Spaces.ActiveSpaces>().Current.Audio, track.String("audio_space"));
     }
 
     [Theory]

@@ -21,7 +21,7 @@ public sealed class HealthTests
         await new StreamApiClient(http, format).SendAsync(HttpMethod.Get, "/api/health");
 
     private static void AssertHealthBody(ApiResponse response) =>
-        Assert.Equal(["status", "storage"], response.Body!.AsMap().Select(e => e.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["active_spaces", "embedders", "status", "storage"], response.Body!.AsMap().Select(e => e.Key).Order(StringComparer.Ordinal));
 
     [Theory]
     [InlineData(BodyFormat.Json)]

@@ -34,6 +34,11 @@ public sealed class FunctionLayoutTests : IDisposable
         ["GetTrack"] = (["get"], "v1/tracks/{trackId}", "function"),
         ["AudioSessionInfo"] = (["get"], "audio/sessions/{sessionId}", "function"),
         ["AudioSessionClose"] = (["post"], "audio/sessions/{sessionId}/close", "function"),
+        // Operators' embedding-space endpoints.
+        ["ListSpaces"] = (["get"], "v1/spaces", "function"),
+        ["StartReembed"] = (["post"], "v1/spaces/reembed", "function"),
+        ["GetSpaceJob"] = (["get"], "v1/spaces/jobs/{jobId}", "function"),
+        ["DeleteSpace"] = (["delete"], "v1/spaces/{collection}/{space}", "function"),
         // The Web PubSub event handler: the abuse-protection handshake and the events; the signature is its auth.
         ["WebPubSubEvents"] = (["options", "post"], "webpubsub/{hub}", "anonymous"),
     };
@@ -45,12 +50,13 @@ public sealed class FunctionLayoutTests : IDisposable
         ["WindowStep"] = "window-steps",
         ["EmbedStep"] = "embed-steps",
         ["FinalizeStep"] = "finalize-steps",
+        ["SpaceJobStep"] = "space-jobs",
     };
 
     private static readonly string[] ExpectedNames =
         ["StreamStart", "StreamFrames", "StreamEnd", "StreamAbort", "StreamStatus", "Health", "SweepExpiredSessions",
          "EmbedText", "SearchTracks", "GetTrack", "AudioSessionInfo", "AudioSessionClose", "DecodeStep", "WindowStep", "EmbedStep", "FinalizeStep",
-         "WebPubSubEvents"];
+         "WebPubSubEvents", "ListSpaces", "StartReembed", "GetSpaceJob", "DeleteSpace", "SpaceJobStep"];
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "audiofunctions-layout-" + Guid.NewGuid().ToString("N"));
 
@@ -254,7 +260,7 @@ public sealed class FunctionLayoutTests : IDisposable
                 {
                     // Only the handler's own 404 (a session or track that does not exist) proves the route is there.
                     Assert.True(response.Body is not null, $"{function.Name}: {method} {path} answered 404 with an empty body (no such route)");
-                    Assert.Contains(response.ErrorCode, new[] { AudioFunctions.Errors.ErrorCodes.SessionNotFound, AudioFunctions.Errors.ErrorCodes.TrackNotFound });
+                    Assert.Contains(response.ErrorCode, new[] { AudioFunctions.Errors.ErrorCodes.SessionNotFound, AudioFunctions.Errors.ErrorCodes.TrackNotFound, AudioFunctions.Errors.ErrorCodes.JobNotFound, AudioFunctions.Errors.ErrorCodes.UnknownSpace });
                 }
             }
         }
