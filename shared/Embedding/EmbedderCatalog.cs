@@ -102,7 +102,8 @@ public sealed partial class EmbedderCatalog : IDisposable
         {
             embedder = create();
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidOperationException or OnnxRuntimeException or InvalidDataException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidOperationException or OnnxRuntimeException
+            or InvalidDataException or Tokenization.TokenizerFormatException)
         {
             statuses.Add(new EmbedderStatus(collection, name, null, e.Message));
             return;

@@ -65,36 +65,13 @@ public sealed partial class SpaceJobs(
         var selection = await spaces.RefreshAsync(cancellationToken);
         if (await ResumeStalledAsync(selection.Value, collection, cancellationToken) is { } resumed)
             return resumed;
-        var now = clock.GetUtcNow();
-        var job = new SpaceJob
+        var job = NewJob(SpaceJob.Reembed, collection, target) with { PreviousSpace = selection.Value.Active(collection)?.Id };
+        return await BeginAsync(job, current =>
         {
-            JobId = Guid.NewGuid().ToString("N"),
-            Kind = SpaceJob.Reembed,
-            Collection = collection.ToWireName(),
-            Space = target.Id,
-            PreviousSpace = selection.Value.Active(collection)?.Id,
-            StartedAt = now,
-            UpdatedAt = now,
-        };
-        await store.TryCreateAsync(BlobName(job.JobId), job, SpacesJsonContext.Default.SpaceJob, cancellationToken);
-        try
-        {
-            await spaces.UpdateAsync(current =>
-            {
-                RefuseIfBusy(current, collection);
-                if (current.Active(collection) == target)
-                    throw ServiceException.Conflict(ErrorCodes.SpaceActive, $"{target} is already the active {collection.ToWireName()} space.");
-                return current with { Building = [.. current.Building, new SpaceBuild(job.Collection, job.Space, job.JobId)] };
-            }, cancellationToken);
-        }
-        catch (ServiceException e)
-        {
-            await SaveAsync(job with { Status = SpaceJobStatus.Failed, Failure = e.Message, CompletedAt = now }, cancellationToken);
-            throw;
-        }
-        await queues.EnqueueAsync(StepMessage.ForJob(job.JobId), cancellationToken);
-        JobStarted(logger, job.Kind, job.JobId, job.Collection, job.Space);
-        return job;
+            if (current.Active(collection) == target)
+                throw ServiceException.Conflict(ErrorCodes.SpaceActive, $"{target} is already the active {collection.ToWireName()} space.");
+            return current with { Building = [.. current.Building, new SpaceBuild(job.Collection, job.Space, job.JobId)] };
+        }, cancellationToken);
     }
 
     /// <summary>Makes <paramref name="space"/> unsearchable and starts removing its vectors from every track.</summary>
@@ -105,36 +82,14 @@ public sealed partial class SpaceJobs(
             return resumed;
         if (!index.Vectors.Spaces(collection).Contains(space))
             throw ServiceException.NotFound(ErrorCodes.UnknownSpace, $"The {collection.ToWireName()} collection has no space {space}.");
-        var now = clock.GetUtcNow();
-        var job = new SpaceJob
+        var job = NewJob(SpaceJob.Delete, collection, space);
+        return await BeginAsync(job, current =>
         {
-            JobId = Guid.NewGuid().ToString("N"),
-            Kind = SpaceJob.Delete,
-            Collection = collection.ToWireName(),
-            Space = space.Id,
-            StartedAt = now,
-            UpdatedAt = now,
-        };
-        await store.TryCreateAsync(BlobName(job.JobId), job, SpacesJsonContext.Default.SpaceJob, cancellationToken);
-        try
-        {
-            await spaces.UpdateAsync(current =>
-            {
-                RefuseIfBusy(current, collection);
-                if (current.Active(collection) == space)
-                    throw ServiceException.Conflict(ErrorCodes.SpaceActive,
-                        $"{space} is the active {collection.ToWireName()} space; switch to another with a re-embedding job before deleting it.");
-                return current with { Deleting = [.. current.Deleting, new SpaceBuild(job.Collection, job.Space, job.JobId)] };
-            }, cancellationToken);
-        }
-        catch (ServiceException e)
-        {
-            await SaveAsync(job with { Status = SpaceJobStatus.Failed, Failure = e.Message, CompletedAt = now }, cancellationToken);
-            throw;
-        }
-        await queues.EnqueueAsync(StepMessage.ForJob(job.JobId), cancellationToken);
-        JobStarted(logger, job.Kind, job.JobId, job.Collection, job.Space);
-        return job;
+            if (current.Active(collection) == space)
+                throw ServiceException.Conflict(ErrorCodes.SpaceActive,
+                    $"{space} is the active {collection.ToWireName()} space; switch to another with a re-embedding job before deleting it.");
+            return current with { Deleting = [.. current.Deleting, new SpaceBuild(job.Collection, job.Space, job.JobId)] };
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -169,6 +124,45 @@ public sealed partial class SpaceJobs(
             JobFinished(logger, next.Kind, next.JobId, next.Status.ToString(), next.TracksDone, next.Errors);
         else
             await queues.EnqueueAsync(StepMessage.ForJob(jobId), cancellationToken);
+    }
+
+    private SpaceJob NewJob(string kind, VectorCollection collection, EmbeddingSpace space)
+    {
+        var now = clock.GetUtcNow();
+        return new SpaceJob
+        {
+            JobId = Guid.NewGuid().ToString("N"),
+            Kind = kind,
+            Collection = collection.ToWireName(),
+            Space = space.Id,
+            StartedAt = now,
+            UpdatedAt = now,
+        };
+    }
+
+    /// <summary>
+    /// Records the job, then marks its space in the selection with <paramref name="mark"/> (refused while another job
+    /// works on the collection), then queues its first slice. A refusal leaves the job recorded as failed.
+    /// </summary>
+    private async Task<SpaceJob> BeginAsync(SpaceJob job, Func<SpaceSelection, SpaceSelection> mark, CancellationToken cancellationToken)
+    {
+        await store.TryCreateAsync(BlobName(job.JobId), job, SpacesJsonContext.Default.SpaceJob, cancellationToken);
+        try
+        {
+            await spaces.UpdateAsync(current =>
+            {
+                RefuseIfBusy(current, job.Collection);
+                return mark(current);
+            }, cancellationToken);
+        }
+        catch (ServiceException e)
+        {
+            await SaveAsync(job with { Status = SpaceJobStatus.Failed, Failure = e.Message, CompletedAt = job.StartedAt }, cancellationToken);
+            throw;
+        }
+        await queues.EnqueueAsync(StepMessage.ForJob(job.JobId), cancellationToken);
+        JobStarted(logger, job.Kind, job.JobId, job.Collection, job.Space);
+        return job;
     }
 
     /// <summary>Ends a job whose slice failed on its last delivery: the selection lets go of its space.</summary>
@@ -305,9 +299,8 @@ public sealed partial class SpaceJobs(
         return count;
     }
 
-    private static void RefuseIfBusy(SpaceSelection selection, VectorCollection collection)
+    private static void RefuseIfBusy(SpaceSelection selection, string wire)
     {
-        var wire = collection.ToWireName();
         if (selection.Building.Concat(selection.Deleting).FirstOrDefault(b => b.Collection == wire) is { } running)
             throw ServiceException.Conflict(ErrorCodes.JobRunning, $"Job {running.JobId} is still working on the {wire} space {running.Space}; see /api/v1/spaces/jobs/{running.JobId}.");
     }
