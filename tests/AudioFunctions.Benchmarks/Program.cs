@@ -12,6 +12,8 @@ var commands = new Dictionary<string, Func<BenchmarkArguments, Task<int>>>
     ["search"] = SearchBenchmark.RunAsync,
     ["resample"] = ResampleBenchmark.RunAsync,
     ["embed"] = EmbedBenchmark.RunAsync,
+    // speech [--windows 64] [--runs 5]: the speech embedder and its two ONNX models at 1 intra-op thread
+    ["speech"] = SpeechBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
