@@ -243,7 +243,10 @@ public sealed partial class SpaceJobs(
                 await AddSpaceAsync(job.JobId, collection, space, trackId, cancellationToken);
             return job with { TracksDone = job.TracksDone + 1 };
         }
-        catch (Exception e) when (e is not OperationCanceledException && !StorageFailures.IsUnavailable(e))
+        // What fails the slice rather than the track: a stopping instance (its embedders may be disposed already)
+        // and storage outages; the slice's message is delivered again.
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested
+            && e is not (OperationCanceledException or ObjectDisposedException) && !StorageFailures.IsUnavailable(e))
         {
             TrackFailed(logger, job.JobId, trackId, e);
             var recent = job.RecentErrors.Append(new SpaceJobError(trackId, e.Message)).TakeLast(RecentErrorLimit).ToList();
