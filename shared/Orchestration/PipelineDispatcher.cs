@@ -18,7 +18,7 @@ public sealed partial class PipelineDispatcher(IServiceProvider services, Stream
         {
             PipelineStep.Decode => services.GetRequiredService<DecodeStep>().RunAsync(message.SessionId, cancellationToken),
             PipelineStep.Window => services.GetRequiredService<WindowStep>().RunAsync(message.SessionId, cancellationToken),
-            PipelineStep.Embed => services.GetRequiredService<EmbedStep>().RunAsync(message.SessionId, message.Window!.Value, cancellationToken),
+            PipelineStep.Embed => services.GetRequiredService<EmbedStep>().RunAsync(message.SessionId, message.Window!.Value, message.Windows ?? 1, cancellationToken),
             PipelineStep.Finalize => services.GetRequiredService<FinalizeStep>().RunAsync(message.SessionId, cancellationToken),
             PipelineStep.SpaceJob => services.GetRequiredService<Spaces.SpaceJobs>().RunSliceAsync(message.JobId!, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(message), message.Step, null),

@@ -28,16 +28,7 @@ public sealed class TrackVectors(WindowStore windows, EmbedderCatalog catalog, I
     {
         if (windowCount == 0)
             return null;
-        var vectors = await Task.WhenAll(Enumerable.Range(0, windowCount).Select(window => windows.GetVectorAsync(sessionId, space.Id, window, cancellationToken)));
-        var missing = Enumerable.Range(0, windowCount).Where(window => vectors[window] is null).ToList();
-        if (missing.Count > 0)
-        {
-            var embedder = catalog.AudioFor(space)
-                ?? throw ServiceException.Unavailable(ErrorCodes.EmbedderUnavailable, catalog.Missing(VectorCollection.Audio, space));
-            foreach (var batch in missing.Chunk(options.Value.BatchSize))
-                await EmbedBatchAsync(embedder, sessionId, batch, vectors, cancellationToken);
-        }
-
+        var vectors = await WindowVectorsAsync(sessionId, 0, windowCount, space, cancellationToken);
         var mean = new float[space.Dimensions];
         // Summed in window order, so the track vector does not depend on which step finished first.
         foreach (var vector in vectors)
@@ -46,6 +37,26 @@ public sealed class TrackVectors(WindowStore windows, EmbedderCatalog catalog, I
         if (norm > 0)
             TensorPrimitives.Divide(mean, norm, mean);
         return mean;
+    }
+
+    /// <summary>
+    /// The vectors of windows <paramref name="firstWindow"/> … +<paramref name="windowCount"/> in <paramref name="space"/>:
+    /// the stored ones read, the others embedded from the stored windows (a batch at a time) and stored.
+    /// </summary>
+    /// <exception cref="ServiceException">No embedder here writes <paramref name="space"/> (unavailable).</exception>
+    /// <exception cref="InvalidDataException">A window to embed is not stored.</exception>
+    public async Task<float[][]> WindowVectorsAsync(string sessionId, int firstWindow, int windowCount, EmbeddingSpace space, CancellationToken cancellationToken)
+    {
+        var vectors = await Task.WhenAll(Enumerable.Range(firstWindow, windowCount).Select(window => windows.GetVectorAsync(sessionId, space.Id, window, cancellationToken)));
+        var missing = Enumerable.Range(0, windowCount).Where(i => vectors[i] is null).ToList();
+        if (missing.Count > 0)
+        {
+            var embedder = catalog.AudioFor(space)
+                ?? throw ServiceException.Unavailable(ErrorCodes.EmbedderUnavailable, catalog.Missing(VectorCollection.Audio, space));
+            foreach (var batch in missing.Chunk(options.Value.BatchSize))
+                await EmbedBatchAsync(embedder, sessionId, firstWindow, batch, vectors, cancellationToken);
+        }
+        return vectors!;
     }
 
     /// <summary>The metadata's text vector in <paramref name="space"/>; null when the text has no tokens.</summary>
@@ -59,16 +70,17 @@ public sealed class TrackVectors(WindowStore windows, EmbedderCatalog catalog, I
         return TensorPrimitives.Norm(vector) > 0 ? vector : null;
     }
 
-    private async Task EmbedBatchAsync(IAudioEmbedder embedder, string sessionId, int[] batch, float[]?[] vectors, CancellationToken cancellationToken)
+    /// <summary>Embeds windows firstWindow + <paramref name="batch"/>[i] into <paramref name="vectors"/>[batch[i]] and stores them.</summary>
+    private async Task EmbedBatchAsync(IAudioEmbedder embedder, string sessionId, int firstWindow, int[] batch, float[]?[] vectors, CancellationToken cancellationToken)
     {
-        var samples = await Task.WhenAll(batch.Select(window => windows.GetWindowAsync(sessionId, window, cancellationToken)));
+        var samples = await Task.WhenAll(batch.Select(i => windows.GetWindowAsync(sessionId, firstWindow + i, cancellationToken)));
         var dimensions = embedder.Space.Dimensions;
         var input = ArrayPool<float>.Shared.Rent(batch.Length * AudioWindow.Samples);
         try
         {
             for (var i = 0; i < batch.Length; i++)
             {
-                var window = samples[i] ?? throw new InvalidDataException($"Window {batch[i]} of session {sessionId} is not stored.");
+                var window = samples[i] ?? throw new InvalidDataException($"Window {firstWindow + batch[i]} of session {sessionId} is not stored.");
                 window.CopyTo(input, i * AudioWindow.Samples);
             }
             var output = new float[batch.Length * dimensions];
@@ -76,7 +88,7 @@ public sealed class TrackVectors(WindowStore windows, EmbedderCatalog catalog, I
             for (var i = 0; i < batch.Length; i++)
             {
                 var vector = output.AsSpan(i * dimensions, dimensions).ToArray();
-                await windows.PutVectorAsync(sessionId, embedder.Space.Id, batch[i], vector, cancellationToken);
+                await windows.PutVectorAsync(sessionId, embedder.Space.Id, firstWindow + batch[i], vector, cancellationToken);
                 vectors[batch[i]] = vector;
             }
         }

@@ -3,6 +3,7 @@ using AudioFunctions.Audio;
 using AudioFunctions.Sessions;
 using AudioFunctions.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AudioFunctions.Orchestration;
 
@@ -21,6 +22,7 @@ public sealed partial class WindowStep(
     AudioSegmentStore audio,
     WindowStore windows,
     WorkQueues queues,
+    IOptions<Embedding.EmbeddingOptions> embeddingOptions,
     ILogger<WindowStep> logger)
 {
     /// <summary>Raw bytes decoded per pass, so a step's memory stays bounded however much audio waits.</summary>
@@ -77,8 +79,13 @@ public sealed partial class WindowStep(
 
             var flush = session.Status == SessionStatus.Finalizing;
             var advanced = await AdvanceAsync(session, checkpoint, flush, cancellationToken);
-            for (var window = checkpoint.WindowsCut; window < advanced.WindowsCut; window++)
-                await queues.EnqueueAsync(new StepMessage(PipelineStep.Embed, sessionId, window), cancellationToken);
+            // Windows cut together are embedded together, so a model embedder runs them as one batch.
+            var batch = Math.Min(embeddingOptions.Value.BatchSize, StepMessage.MaxWindows);
+            for (var window = checkpoint.WindowsCut; window < advanced.WindowsCut; window += batch)
+            {
+                var count = Math.Min(batch, advanced.WindowsCut - window);
+                await queues.EnqueueAsync(new StepMessage(PipelineStep.Embed, sessionId, window, Windows: count == 1 ? null : count), cancellationToken);
+            }
 
             if (await checkpoints.TrySaveAsync(sessionId, advanced, saved?.ETag ?? default, cancellationToken) is null)
                 continue; // a concurrent step saved first; carry on from its checkpoint

@@ -5,20 +5,31 @@ namespace AudioFunctions.Sessions;
 public sealed partial class StreamSessionService
 {
     /// <summary>
-    /// Records that window <paramref name="window"/> is embedded. Returns the session afterwards and
-    /// whether this call added the window (false when it was already counted, or the session is over).
+    /// Records that windows <paramref name="firstWindow"/> … +<paramref name="windowCount"/> are embedded, in one write.
+    /// Returns the session afterwards and whether this call added any (false when all were counted already, or the
+    /// session is over).
     /// </summary>
-    public async Task<(StreamSession Session, bool Added)> MarkWindowEmbeddedAsync(string sessionId, int window, CancellationToken cancellationToken)
+    public async Task<(StreamSession Session, bool Added)> MarkWindowsEmbeddedAsync(string sessionId, int firstWindow, int windowCount, CancellationToken cancellationToken)
     {
-        var (session, added) = await UpdateAsync(sessionId, session =>
+        List<int> added = [];
+        var (session, changed) = await UpdateAsync(sessionId, session =>
         {
-            if (session.Status is not (SessionStatus.Active or SessionStatus.Finalizing) || Contains(session.EmbeddedWindows, window))
+            added = [];
+            if (session.Status is not (SessionStatus.Active or SessionStatus.Finalizing))
                 return null;
-            return session with { EmbeddedWindows = Inserted(session.EmbeddedWindows, window) };
+            var embedded = session.EmbeddedWindows;
+            for (var window = firstWindow; window < firstWindow + windowCount; window++)
+                if (!Contains(embedded, window))
+                {
+                    embedded = Inserted(embedded, window);
+                    added.Add(window);
+                }
+            return added.Count == 0 ? null : session with { EmbeddedWindows = embedded };
         }, cancellationToken);
-        if (added)
-            events.Publish(SessionEvents.WindowEmbedded(session, window));
-        return (session, added);
+        if (changed)
+            foreach (var window in added)
+                events.Publish(SessionEvents.WindowEmbedded(session, window));
+        return (session, changed);
     }
 
     /// <summary>Records the PCM decoded from an ended compressed stream. False when the session is no longer finalizing or was decoded already.</summary>

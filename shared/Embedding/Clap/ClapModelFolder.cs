@@ -9,7 +9,7 @@ namespace AudioFunctions.Embedding.Clap;
 public sealed class ClapModelFolder
 {
     /// <summary>The setting (environment variable form) that names the folder, as error messages name it.</summary>
-    public const string DirectorySetting = "EMBEDDING__CLAP_MODEL_DIR";
+    public const string DirectorySetting = EmbeddingOptions.ClapModelDirectoryKey;
 
     public const string AudioModelFileName = "audio_model.onnx";
     public const string TextModelFileName = "text_model.onnx";
@@ -19,7 +19,7 @@ public sealed class ClapModelFolder
     public const string OnnxSubdirectory = "onnx";
 
     /// <summary>The <see cref="EmbeddingSpace.Embedder"/> of both CLAP embedders.</summary>
-    public const string EmbedderName = "clap";
+    public const string EmbedderName = EmbeddingOptions.Clap;
 
     /// <summary>
     /// The <see cref="EmbeddingSpace.Version"/>: how this code turns audio and text into the model's inputs (features,

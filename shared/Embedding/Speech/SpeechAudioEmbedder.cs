@@ -38,7 +38,7 @@ public sealed class SpeechAudioEmbedder : IAudioEmbedder, IDisposable
     public const string EmbeddingModelFile = "embedding_model.onnx";
 
     // The setting that names the model folder, as error messages give it.
-    private const string ModelDirectorySetting = "EMBEDDING__SPEECH_MODEL_DIR";
+    private const string ModelDirectorySetting = EmbeddingOptions.SpeechModelDirectoryKey;
 
     private const string Version = "1";
     private const int Dimensions = 2 * SpeechLayout.FrameEmbeddingDimensions;
