@@ -186,9 +186,7 @@ public sealed partial class SpaceJobs(
             .AsPages(job.Cursor, options.Value.JobSliceTracks);
         await foreach (var page in pages)
         {
-            foreach (var item in page.Values)
-                if (item.IsPrefix)
-                    job = await HandleTrackAsync(job, collection, space, TrackStore.TrackIdOf(item.Prefix), cancellationToken);
+            job = await HandleTracksAsync(job, collection, space, [.. page.Values.Where(i => i.IsPrefix).Select(i => TrackStore.TrackIdOf(i.Prefix))], cancellationToken);
             var cursor = page.ContinuationToken;
             return string.IsNullOrEmpty(cursor)
                 ? job with { Status = SpaceJobStatus.Switching, Cursor = null }
@@ -206,8 +204,7 @@ public sealed partial class SpaceJobs(
             if (listing.LastModified >= since && listing.WrittenByJob != job.JobId)
                 late.Add(TrackStore.TrackIdOf(listing.BlobName));
         var done = job.TracksDone;
-        foreach (var trackId in late)
-            job = await HandleTrackAsync(job, collection, space, trackId, cancellationToken);
+        job = await HandleTracksAsync(job, collection, space, late, cancellationToken);
         job = job with { TracksDone = done, TracksTotal = Math.Max(job.TracksTotal, done) };   // tracks seen again are not counted twice
 
         if (job.Kind == SpaceJob.Delete)
@@ -233,7 +230,26 @@ public sealed partial class SpaceJobs(
         return job with { Status = SpaceJobStatus.Completed, CompletedAt = clock.GetUtcNow() };
     }
 
-    private async Task<SpaceJob> HandleTrackAsync(SpaceJob job, VectorCollection collection, EmbeddingSpace space, string trackId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Handles <paramref name="trackIds"/>, one per core at a time (each track's embedding runs on one core), and
+    /// counts them on the job: done, or failed with the reason.
+    /// </summary>
+    private async Task<SpaceJob> HandleTracksAsync(SpaceJob job, VectorCollection collection, EmbeddingSpace space, IReadOnlyList<string> trackIds, CancellationToken cancellationToken)
+    {
+        var failures = new SpaceJobError?[trackIds.Count];
+        await Parallel.ForAsync(0, trackIds.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            async (i, token) => failures[i] = await HandleTrackAsync(job, collection, space, trackIds[i], token));
+        var errors = failures.OfType<SpaceJobError>().ToList();
+        return job with
+        {
+            TracksDone = job.TracksDone + trackIds.Count,
+            Errors = job.Errors + errors.Count,
+            RecentErrors = errors.Count == 0 ? job.RecentErrors : [.. job.RecentErrors.Concat(errors).TakeLast(RecentErrorLimit)],
+        };
+    }
+
+    /// <summary>Adds the space to the track, or takes it out: null when done, the failure when the track cannot be handled.</summary>
+    private async Task<SpaceJobError?> HandleTrackAsync(SpaceJob job, VectorCollection collection, EmbeddingSpace space, string trackId, CancellationToken cancellationToken)
     {
         try
         {
@@ -241,7 +257,7 @@ public sealed partial class SpaceJobs(
                 await RemoveSpaceAsync(job.JobId, collection, space, trackId, cancellationToken);
             else
                 await AddSpaceAsync(job.JobId, collection, space, trackId, cancellationToken);
-            return job with { TracksDone = job.TracksDone + 1 };
+            return null;
         }
         // What fails the slice rather than the track: a stopping instance (its embedders may be disposed already)
         // and storage outages; the slice's message is delivered again.
@@ -249,8 +265,7 @@ public sealed partial class SpaceJobs(
             && e is not (OperationCanceledException or ObjectDisposedException) && !StorageFailures.IsUnavailable(e))
         {
             TrackFailed(logger, job.JobId, trackId, e);
-            var recent = job.RecentErrors.Append(new SpaceJobError(trackId, e.Message)).TakeLast(RecentErrorLimit).ToList();
-            return job with { TracksDone = job.TracksDone + 1, Errors = job.Errors + 1, RecentErrors = recent };
+            return new SpaceJobError(trackId, e.Message);
         }
     }
 

@@ -10,8 +10,9 @@ namespace AudioFunctions.Benchmarks;
 
 /// <summary>
 /// Re-embedding throughput: stores a library of synthesized tracks (10 s each, so one window per track) in the
-/// <c>dsp</c> space, then times a job that re-embeds every track into <c>speech</c> and switches, and one that goes
-/// back to <c>dsp</c>. All on this machine: Azurite, the app and ONNX Runtime at its configured threads.
+/// <c>dsp</c> space, then times a job that re-embeds every track into <c>speech</c> and switches, a job that deletes
+/// the <c>dsp</c> space, and a job that re-embeds every track into <c>dsp</c> again (computing it anew). All on this
+/// machine: Azurite, the app and ONNX Runtime at its configured threads.
 /// </summary>
 public static class ReembedBenchmark
 {
@@ -34,14 +35,19 @@ public static class ReembedBenchmark
             await StoreTrackAsync(http, $"library-{i}", SyntheticInstruments.Window(families[i % families.Length], i)));
         Console.WriteLine($"library stored in {library.Elapsed.TotalSeconds:F1} s");
 
-        foreach (var embedder in new[] { "speech", "dsp" })
+        foreach (var (what, request) in new (string, Func<Task<HttpResponseMessage>>)[]
+        {
+            ("re-embed into speech", () => http.PostAsJsonAsync("/api/v1/spaces/reembed", new { collection = "audio", embedder = "speech" })),
+            ("delete dsp-1-512", () => http.DeleteAsync("/api/v1/spaces/audio/dsp-1-512")),
+            ("re-embed into dsp", () => http.PostAsJsonAsync("/api/v1/spaces/reembed", new { collection = "audio", embedder = "dsp" })),
+        })
         {
             var clock = Stopwatch.StartNew();
-            var started = await http.PostAsJsonAsync("/api/v1/spaces/reembed", new { collection = "audio", embedder });
+            var started = await request();
             var body = await started.Content.ReadFromJsonAsync<JsonElement>();
             if (!started.IsSuccessStatusCode)
             {
-                Console.Error.WriteLine($"could not start re-embedding into {embedder}: {(int)started.StatusCode} {body}");
+                Console.Error.WriteLine($"could not {what}: {(int)started.StatusCode} {body}");
                 return 1;
             }
             var jobId = body.GetProperty("job_id").GetString();
@@ -54,7 +60,7 @@ public static class ReembedBenchmark
             while (job.GetProperty("status").GetString() is not ("completed" or "failed"));
             var seconds = clock.Elapsed.TotalSeconds;
             var done = job.GetProperty("tracks_done").GetInt32();
-            Console.WriteLine($"audio → {job.GetProperty("space").GetString()}: {job.GetProperty("status").GetString()}, {done} tracks, "
+            Console.WriteLine($"{what} ({job.GetProperty("space").GetString()}): {job.GetProperty("status").GetString()}, {done} tracks, "
                 + $"{job.GetProperty("errors").GetInt32()} errors in {seconds:F1} s = {done / seconds * 60:F0} tracks/min");
         }
         return 0;
