@@ -60,6 +60,8 @@ public static class AudioCoreServiceCollectionExtensions
         services.AddHostedService<SpaceSelectionSync>();
 
         services.AddSingleton<TrackIndex>();
+        services.AddSingleton<ITrackSearchBackend, EmbeddedSearchBackend>();
+        services.AddSingleton<TrackSearchUpdates>();
         services.AddSingleton<TrackSearch>();
         services.AddSingleton<TrackIndexSync>();
         services.AddHostedService(sp => sp.GetRequiredService<TrackIndexSync>());

@@ -39,7 +39,7 @@ public static class SearchFunctions
     private static async Task<WireResult> SearchTracksAsync(HttpRequest request, TrackSearch search)
     {
         var (collection, embedding, limit, filter, space) = SearchRequests.ParseSearch(await RequestBodies.ReadWireAsync(request));
-        var results = search.Search(collection, embedding, limit, filter, space);
+        var results = await search.SearchAsync(collection, embedding, limit, filter, space, request.HttpContext.RequestAborted);
         var items = new WireValue[results.Count];
         for (var i = 0; i < items.Length; i++)
             items[i] = WireValue.Map(

@@ -28,10 +28,12 @@ public static class SpaceFunctions
         return endpoints;
     }
 
-    private static async Task<WireResult> ListAsync(HttpContext context, ActiveSpaces spaces, EmbedderCatalog catalog, TrackIndex index)
+    private static async Task<WireResult> ListAsync(HttpContext context, ActiveSpaces spaces, EmbedderCatalog catalog, ITrackSearchBackend search)
     {
         var selection = await spaces.GetAsync(context.RequestAborted);
-        return new WireResult(SpaceResponses.Overview(selection, catalog, index.Vectors));
+        return new WireResult(SpaceResponses.Overview(selection, catalog,
+            await search.SpacesAsync(VectorCollection.Audio, context.RequestAborted),
+            await search.SpacesAsync(VectorCollection.Text, context.RequestAborted)));
     }
 
     /// <summary><c>{"collection": "audio"|"text", "embedder": name}</c>; the embedder defaults to the configured one.</summary>

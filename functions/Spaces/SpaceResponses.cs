@@ -34,15 +34,16 @@ public static class SpaceResponses
         ("problem", Nullable(status.Problem)));
 
     /// <summary>The spaces of each collection that hold vectors here, with their counts and roles.</summary>
-    public static WireValue Overview(SpaceSelection selection, EmbedderCatalog catalog, IVectorIndex index)
+    public static WireValue Overview(SpaceSelection selection, EmbedderCatalog catalog,
+        IReadOnlyDictionary<EmbeddingSpace, long> audio, IReadOnlyDictionary<EmbeddingSpace, long> text)
     {
-        WireValue Collection(VectorCollection collection) => WireValue.Array([.. index.Spaces(collection)
-            .OrderBy(space => space.Id, StringComparer.Ordinal)
-            .Select(space => WireValue.Map(
-                ("space", WireValue.String(space.Id)),
-                ("tracks", WireValue.Integer(index.Count(collection, space))),
-                ("active", WireValue.Boolean(selection.Active(collection) == space)),
-                ("deleting", WireValue.Boolean(selection.IsDeleting(collection, space)))))]);
+        WireValue Collection(VectorCollection collection) => WireValue.Array([.. (collection == VectorCollection.Audio ? audio : text)
+            .OrderBy(entry => entry.Key.Id, StringComparer.Ordinal)
+            .Select(entry => WireValue.Map(
+                ("space", WireValue.String(entry.Key.Id)),
+                ("tracks", WireValue.Integer(entry.Value)),
+                ("active", WireValue.Boolean(selection.Active(collection) == entry.Key)),
+                ("deleting", WireValue.Boolean(selection.IsDeleting(collection, entry.Key)))))]);
         WireValue Builds(IReadOnlyList<SpaceBuild> builds) => WireValue.Array([.. builds.Select(b => WireValue.Map(
             ("collection", WireValue.String(b.Collection)), ("space", WireValue.String(b.Space)), ("job_id", WireValue.String(b.JobId))))]);
         return WireValue.Map(

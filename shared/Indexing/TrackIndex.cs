@@ -64,20 +64,15 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
         _dirty = true;
     }
 
-    /// <summary>Reads one track's document and vectors from storage again and applies them (or removes a deleted track).</summary>
-    public async Task RefreshAsync(string trackId, CancellationToken cancellationToken)
+    /// <summary>Takes the track and its vectors out; false when it was not here.</summary>
+    public bool Remove(string trackId)
     {
-        if (await store.GetAsync(trackId, cancellationToken) is not { } document)
-        {
-            if (_tracks.TryRemove(trackId, out var indexed))
-            {
-                RemoveVectors(indexed);
-                _appliedAt[trackId] = Interlocked.Increment(ref _applied);
-                _dirty = true;
-            }
-            return;
-        }
-        Apply(document.Value, TrackStore.Version(document.ETag), await store.GetVectorsAsync(document.Value, cancellationToken));
+        if (!_tracks.TryRemove(trackId, out var indexed))
+            return false;
+        RemoveVectors(indexed);
+        _appliedAt[trackId] = Interlocked.Increment(ref _applied);
+        _dirty = true;
+        return true;
     }
 
     /// <summary>Loads the local snapshot, if there is a sound one.</summary>

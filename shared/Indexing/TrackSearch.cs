@@ -1,6 +1,7 @@
 using AudioFunctions.Embedding;
 using AudioFunctions.Errors;
 using AudioFunctions.Spaces;
+using AudioFunctions.Tracks;
 
 namespace AudioFunctions.Indexing;
 
@@ -9,7 +10,7 @@ namespace AudioFunctions.Indexing;
 /// <see cref="ActiveSpaces"/>) unless the request names another that still holds vectors; filters applied inside
 /// the search.
 /// </summary>
-public sealed class TrackSearch(TrackIndex index, ActiveSpaces spaces)
+public sealed class TrackSearch(ITrackSearchBackend backend, TrackIndex index, TrackStore tracks, ActiveSpaces spaces)
 {
     public const int MaxLimit = 1000;
 
@@ -18,10 +19,10 @@ public sealed class TrackSearch(TrackIndex index, ActiveSpaces spaces)
         spaces.Current.Active(collection)
             ?? throw ServiceException.Unavailable(ErrorCodes.EmbedderUnavailable, $"No {collection.ToWireName()} space is active: its embedder is not ready (see /api/health).");
 
-    public IReadOnlyList<TrackSearchResult> Search(VectorCollection collection, ReadOnlySpan<float> query, int limit, SearchFilter filter, EmbeddingSpace? requested = null)
+    public async Task<IReadOnlyList<TrackSearchResult>> SearchAsync(VectorCollection collection, float[] query, int limit, SearchFilter filter, EmbeddingSpace? requested, CancellationToken cancellationToken)
     {
         var space = requested ?? ActiveSpace(collection);
-        if (requested is not null && (!index.Vectors.Spaces(collection).Contains(requested) || spaces.Current.IsDeleting(collection, requested)))
+        if (requested is not null && (!(await backend.SpacesAsync(collection, cancellationToken)).ContainsKey(requested) || spaces.Current.IsDeleting(collection, requested)))
             throw ServiceException.NotFound(ErrorCodes.UnknownSpace,
                 $"The {collection.ToWireName()} collection has no searchable space {requested}; GET /api/v1/spaces lists them.");
         if (query.Length != space.Dimensions)
@@ -35,11 +36,17 @@ public sealed class TrackSearch(TrackIndex index, ActiveSpaces spaces)
         if (System.Numerics.Tensors.TensorPrimitives.Norm(query) == 0)
             throw ServiceException.BadRequest(ErrorCodes.InvalidEmbedding, "embedding must not be all zeros.");
 
-        var hits = index.Vectors.Search(collection, space, query, limit, filter);
+        var hits = await backend.SearchAsync(collection, space, query, limit, filter, cancellationToken);
         var results = new List<TrackSearchResult>(hits.Count);
         foreach (var hit in hits)
-            if (index.TryGetTrack(hit.TrackId, out var track))
-                results.Add(new TrackSearchResult(hit.TrackId, hit.Score, track.Metadata));
+        {
+            // The metadata comes from this instance's copy of the track documents, or from storage for a track it
+            // has not taken in yet (a shared backend may know it first).
+            var metadata = index.TryGetTrack(hit.TrackId, out var known) ? known.Metadata
+                : (await tracks.GetAsync(hit.TrackId, cancellationToken))?.Value.Metadata;
+            if (metadata is not null)
+                results.Add(new TrackSearchResult(hit.TrackId, hit.Score, metadata));
+        }
         return results;
     }
 }

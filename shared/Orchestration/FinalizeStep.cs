@@ -21,7 +21,7 @@ public sealed class FinalizeStep(
     TrackVectors trackVectors,
     ActiveSpaces spaces,
     TrackStore tracks,
-    TrackIndex index,
+    ITrackSearchBackend search,
     WavAssembler wav,
     StreamSessionService sessions,
     IEventPublisher events,
@@ -63,7 +63,7 @@ public sealed class FinalizeStep(
                 StoredAt = clock.GetUtcNow(),
             };
             var (stored, etag) = await tracks.SaveAsync(track, vectors, cancellationToken);
-            index.Apply(stored, TrackStore.Version(etag), vectors);
+            await search.UpsertAsync(stored, TrackStore.Version(etag), vectors, cancellationToken);
             storedSpaces = [.. stored.AudioSpaces.Concat(stored.TextSpaces).Distinct()];
         }
 

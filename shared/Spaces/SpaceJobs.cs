@@ -24,7 +24,8 @@ public sealed partial class SpaceJobs(
     TrackStore tracks,
     TrackVectors vectors,
     WindowStore windows,
-    TrackIndex index,
+    ITrackSearchBackend search,
+    TrackSearchUpdates searchUpdates,
     WorkQueues queues,
     IOptions<EmbeddingOptions> options,
     IOptions<PipelineOptions> pipelineOptions,
@@ -80,7 +81,7 @@ public sealed partial class SpaceJobs(
         var selection = await spaces.RefreshAsync(cancellationToken);
         if (await ResumeStalledAsync(selection.Value, collection, cancellationToken) is { } resumed)
             return resumed;
-        if (!index.Vectors.Spaces(collection).Contains(space))
+        if (!(await search.SpacesAsync(collection, cancellationToken)).ContainsKey(space))
             throw ServiceException.NotFound(ErrorCodes.UnknownSpace, $"The {collection.ToWireName()} collection has no space {space}.");
         var job = NewJob(SpaceJob.Delete, collection, space);
         return await BeginAsync(job, current =>
@@ -284,7 +285,7 @@ public sealed partial class SpaceJobs(
             await tracks.PutVectorAsync(trackId, new TrackVector(collection, space, vector), cancellationToken);
             if (await tracks.TryReplaceAsync(track.WithSpaces(collection, [.. track.Spaces(collection), space.Id]), document.ETag, jobId, cancellationToken) is not null)
             {
-                await index.RefreshAsync(trackId, cancellationToken);
+                await searchUpdates.RefreshAsync(trackId, cancellationToken);
                 return;
             }
             // The document changed meanwhile (stored again, or another job): read it again.
@@ -299,7 +300,7 @@ public sealed partial class SpaceJobs(
             if (track.Spaces(collection).Contains(space.Id)
                 && await tracks.TryReplaceAsync(track.WithSpaces(collection, [.. track.Spaces(collection).Where(s => s != space.Id)]), document.ETag, jobId, cancellationToken) is null)
                 continue;
-            await index.RefreshAsync(trackId, cancellationToken);
+            await searchUpdates.RefreshAsync(trackId, cancellationToken);
             // The document no longer names the space, so its vectors can go (again, after a crash).
             await tracks.DeleteVectorAsync(trackId, collection, space.Id, cancellationToken);
             if (collection == VectorCollection.Audio)
