@@ -8,10 +8,18 @@ public sealed class IndexOptions
 {
     public const string Section = "INDEX";
 
-    /// <summary>Snapshot file of the vectors; a sidecar <c>.tracks.json</c> beside it holds the tracks' metadata.</summary>
+    /// <summary>The index's snapshot file; its change logs (<c>.{generation}.journal</c>) sit beside it.</summary>
     [ConfigurationKeyName("SNAPSHOT_PATH")]
     [Required]
-    public string SnapshotPath { get; set; } = Path.Combine(".data", "index", "vectors.snapshot");
+    public string SnapshotPath { get; set; } = Path.Combine(".data", "index", "tracks.snapshot");
+
+    /// <summary>
+    /// Size the change log may reach before it is folded into a new snapshot. Larger means fewer snapshot
+    /// writes (each writes every vector) and a longer replay at start.
+    /// </summary>
+    [ConfigurationKeyName("JOURNAL_COMPACT_BYTES")]
+    [Range(0, long.MaxValue)]
+    public long JournalCompactBytes { get; set; } = 64L << 20;
 
     /// <summary>
     /// Seconds between reconciliations with the stored tracks. Tracks finalized by this instance are

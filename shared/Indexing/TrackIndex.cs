@@ -8,21 +8,31 @@ using Microsoft.Extensions.Options;
 namespace AudioFunctions.Indexing;
 
 /// <summary>
-/// The searchable tracks of this instance: an in-process vector index (both collections, every
-/// embedding space) plus each track's metadata, persisted as a local snapshot and reconciled with
-/// the stored tracks, which remain the source of truth. A missing or corrupt snapshot is moved
-/// aside and rebuilt from storage, never fatal.
+/// The searchable tracks of this instance: an in-process vector index (both collections, every embedding space)
+/// plus each track's metadata, reconciled with the stored tracks, which remain the source of truth. Persisted as a
+/// snapshot (<see cref="TrackIndexSnapshot"/>) plus an append log of every change since (<see cref="IndexJournal"/>),
+/// so a change costs one appended record, not a new snapshot, and a process that dies at any moment leaves the last
+/// snapshot and the valid prefix of the log: what loads at start. The log is folded into a new snapshot when it
+/// outgrows <see cref="IndexOptions.JournalCompactBytes"/> and on shutdown. A missing or corrupt snapshot is moved
+/// aside and the index rebuilt from storage, never fatal.
 /// </summary>
 public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> options, ILogger<TrackIndex> logger)
 {
     private readonly ConcurrentDictionary<string, IndexedTrack> _tracks = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _persistGate = new(1, 1);
 
+    /// <summary>Held while a change is applied and logged, so the log's order is the order changes took effect.</summary>
+    private readonly Lock _writeGate = new();
+
     /// <summary>When each track was last applied, on <see cref="_applied"/>'s clock.</summary>
     private readonly ConcurrentDictionary<string, long> _appliedAt = new(StringComparer.Ordinal);
     private long _applied;
     private ExactVectorIndex _index = new();
     private volatile bool _dirty;
+
+    /// <summary>The log of changes since the last snapshot; null until there is a snapshot it can follow.</summary>
+    private IndexJournal? _journal;
+    private long _generation;
 
     public IVectorIndex Vectors => _index;
 
@@ -38,72 +48,80 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
     /// <summary>Puts a stored track's vectors in the index (replacing what it had), tagged with its document's version.</summary>
     public void Apply(StoredTrack track, string version, IReadOnlyList<TrackVector> vectors)
     {
-        var fields = TrackFilterFields.From(track.Metadata);
-        if (_tracks.TryGetValue(track.TrackId, out var previous))
-            RemoveVectors(previous);
-        foreach (var vector in vectors)
-            _index.Upsert(vector.Collection, vector.Space, track.TrackId, vector.Values, fields, version);
-        _tracks[track.TrackId] = new IndexedTrack(track, version);
-        _appliedAt[track.TrackId] = Interlocked.Increment(ref _applied);
-        _dirty = true;
-    }
-
-    /// <summary>
-    /// Adds one vector to a track already in the index, or takes one out (<paramref name="vector"/> null), after its
-    /// document gained or lost that space: <paramref name="track"/> and <paramref name="version"/> are the new document.
-    /// </summary>
-    public void Change(StoredTrack track, string version, VectorCollection collection, EmbeddingSpace space, float[]? vector)
-    {
-        var fields = TrackFilterFields.From(track.Metadata);
-        if (vector is null)
-            _index.Remove(collection, space, track.TrackId);
-        else
-            _index.Upsert(collection, space, track.TrackId, vector, fields, version);
-        _tracks[track.TrackId] = new IndexedTrack(track, version);
-        _appliedAt[track.TrackId] = Interlocked.Increment(ref _applied);
-        _dirty = true;
+        lock (_writeGate)
+        {
+            ApplyUnlogged(new IndexedTrack(track, version), vectors);
+            Log(new IndexJournalEntry(track.TrackId, new IndexedTrack(track, version), vectors));
+        }
     }
 
     /// <summary>Takes the track and its vectors out; false when it was not here.</summary>
     public bool Remove(string trackId)
     {
-        if (!_tracks.TryRemove(trackId, out var indexed))
-            return false;
-        RemoveVectors(indexed);
-        _appliedAt[trackId] = Interlocked.Increment(ref _applied);
-        _dirty = true;
-        return true;
+        lock (_writeGate)
+        {
+            if (!RemoveUnlogged(trackId))
+                return false;
+            Log(IndexJournalEntry.Removal(trackId));
+            return true;
+        }
     }
 
-    /// <summary>Loads the local snapshot, if there is a sound one.</summary>
+    /// <summary>Loads the snapshot and replays the log after it, if there is a sound snapshot.</summary>
     public async Task LoadSnapshotAsync(CancellationToken cancellationToken)
     {
-        var (vectorsPath, tracksPath) = Paths();
-        if (!File.Exists(vectorsPath) || !File.Exists(tracksPath))
+        var path = options.Value.SnapshotPath;
+        if (!File.Exists(path))
+        {
+            // A log only makes sense on top of its snapshot.
+            DeleteJournals(before: long.MaxValue);
             return;
+        }
         try
         {
-            ExactVectorIndex index;
-            await using (var vectors = File.OpenRead(vectorsPath))
-                index = ExactVectorIndex.LoadSnapshot(vectors);
-            await using var tracks = File.OpenRead(tracksPath);
-            var list = await JsonSerializer.DeserializeAsync(tracks, IndexJsonContext.Default.ListIndexedTrack, cancellationToken)
-                ?? throw new InvalidDataException("The track list is JSON null.");
-            _tracks.Clear();
-            foreach (var track in list)
-                _tracks[track.Track.TrackId] = track;
-            _index = index;
-            SnapshotLoaded(logger, _tracks.Count);
+            TrackIndexSnapshot snapshot;
+            await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+                snapshot = TrackIndexSnapshot.Read(file);
+            lock (_writeGate)
+            {
+                _tracks.Clear();
+                foreach (var track in snapshot.Tracks)
+                    _tracks[track.Track.TrackId] = track;
+                _index = snapshot.Vectors;
+                _generation = snapshot.Generation;
+                var replayed = 0;
+                foreach (var generation in IndexJournal.Generations(path).Where(g => g >= _generation))
+                {
+                    foreach (var entry in IndexJournal.Read(IndexJournal.PathOf(path, generation)).Entries)
+                    {
+                        if (entry.Track is null)
+                            RemoveUnlogged(entry.TrackId);
+                        else
+                            ApplyUnlogged(entry.Track, entry.Vectors);
+                        replayed++;
+                    }
+                    _generation = generation;
+                }
+                DeleteJournals(before: _generation);
+                _journal = IndexJournal.Open(path, _generation);
+                _dirty = replayed > 0;
+                SnapshotLoaded(logger, _tracks.Count, replayed);
+            }
         }
         catch (Exception e) when (e is InvalidDataException or JsonException or IOException)
         {
             var suffix = $".corrupt-{DateTime.UtcNow:yyyyMMddHHmmss}";
-            foreach (var path in new[] { vectorsPath, tracksPath })
-                if (File.Exists(path))
-                    File.Move(path, path + suffix, overwrite: true);
-            SnapshotCorrupt(logger, vectorsPath, suffix, e);
-            _tracks.Clear();
-            _index = new ExactVectorIndex();
+            if (File.Exists(path))
+                File.Move(path, path + suffix, overwrite: true);
+            DeleteJournals(before: long.MaxValue);
+            SnapshotCorrupt(logger, path, suffix, e);
+            lock (_writeGate)
+            {
+                _tracks.Clear();
+                _index = new ExactVectorIndex();
+                _journal?.Dispose();
+                _journal = null;
+            }
         }
     }
 
@@ -137,34 +155,55 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
         }
 
         var removed = 0;
-        foreach (var (trackId, indexed) in _tracks)
-        {
-            if (seen.Contains(trackId) || _appliedAt.GetValueOrDefault(trackId) > listedAt || !_tracks.TryRemove(trackId, out _))
-                continue;
-            _appliedAt.TryRemove(trackId, out _);
-            RemoveVectors(indexed);
-            removed++;
-            _dirty = true;
-        }
+        foreach (var trackId in _tracks.Keys)
+            if (!seen.Contains(trackId) && _appliedAt.GetValueOrDefault(trackId) <= listedAt && Remove(trackId))
+                removed++;
         if (updated + removed > 0)
             Reconciled(logger, updated, removed, _tracks.Count);
         return (updated, removed);
     }
 
-    /// <summary>Writes the snapshot if anything changed since the last one (atomically: temp file, then rename).</summary>
-    public async Task SaveSnapshotIfChangedAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Folds the log into a new snapshot when it has grown past <see cref="IndexOptions.JournalCompactBytes"/>, when
+    /// there is no snapshot for it to follow yet, or (<paramref name="force"/>, on shutdown) whenever anything changed.
+    /// The log moves to a new generation first, so changes made while the snapshot is written are logged there; the
+    /// snapshot (temp file, then rename) names that generation, and older logs are deleted after it is in place.
+    /// </summary>
+    public async Task SaveSnapshotIfChangedAsync(CancellationToken cancellationToken, bool force = false)
     {
         if (!_dirty)
+            return;
+        var journal = _journal;
+        if (!force && journal is not null && journal.Bytes < options.Value.JournalCompactBytes)
             return;
         await _persistGate.WaitAsync(cancellationToken);
         try
         {
-            _dirty = false;
-            var (vectorsPath, tracksPath) = Paths();
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(vectorsPath))!);
-            await WriteAtomicallyAsync(vectorsPath, stream => { _index.SaveSnapshot(stream); return Task.CompletedTask; });
-            var list = _tracks.Values.ToList();
-            await WriteAtomicallyAsync(tracksPath, stream => JsonSerializer.SerializeAsync(stream, list, IndexJsonContext.Default.ListIndexedTrack, cancellationToken));
+            var path = options.Value.SnapshotPath;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            long generation;
+            List<IndexedTrack> tracks;
+            ExactVectorIndex index;
+            lock (_writeGate)
+            {
+                generation = _generation + 1;
+                _journal?.FlushToDisk();
+                _journal?.Dispose();
+                _journal = IndexJournal.Open(path, generation);
+                _generation = generation;
+                _dirty = false;
+                tracks = [.. _tracks.Values];
+                index = _index;
+            }
+            var temporary = $"{path}.{Guid.NewGuid():N}.tmp"; // instances sharing a folder never write the same temporary file
+            await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                TrackIndexSnapshot.Write(file, generation, tracks, index);
+                await file.FlushAsync(cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
+            DeleteJournals(before: generation);
         }
         catch
         {
@@ -177,6 +216,53 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
         }
     }
 
+    private void ApplyUnlogged(IndexedTrack indexed, IReadOnlyList<TrackVector> vectors)
+    {
+        var track = indexed.Track;
+        var fields = TrackFilterFields.From(track.Metadata);
+        if (_tracks.TryGetValue(track.TrackId, out var previous))
+            RemoveVectors(previous);
+        foreach (var vector in vectors)
+            _index.Upsert(vector.Collection, vector.Space, track.TrackId, vector.Values, fields, indexed.Version);
+        _tracks[track.TrackId] = indexed;
+        _appliedAt[track.TrackId] = Interlocked.Increment(ref _applied);
+        _dirty = true;
+    }
+
+    private bool RemoveUnlogged(string trackId)
+    {
+        if (!_tracks.TryRemove(trackId, out var indexed))
+            return false;
+        RemoveVectors(indexed);
+        _appliedAt[trackId] = Interlocked.Increment(ref _applied);
+        _dirty = true;
+        return true;
+    }
+
+    /// <summary>Appends a change to the log. A log that cannot be written is dropped; the next save writes a snapshot.</summary>
+    private void Log(IndexJournalEntry entry)
+    {
+        if (_journal is null)
+            return;
+        try
+        {
+            _journal.Append(entry);
+        }
+        catch (IOException e)
+        {
+            JournalFailed(logger, e);
+            _journal.Dispose();
+            _journal = null;
+        }
+    }
+
+    private void DeleteJournals(long before)
+    {
+        var path = options.Value.SnapshotPath;
+        foreach (var generation in IndexJournal.Generations(path).Where(g => g < before))
+            File.Delete(IndexJournal.PathOf(path, generation));
+    }
+
     private void RemoveVectors(IndexedTrack indexed)
     {
         foreach (var collection in new[] { VectorCollection.Audio, VectorCollection.Text })
@@ -184,30 +270,15 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
                 _index.Remove(collection, EmbeddingSpace.Parse(space), indexed.Track.TrackId);
     }
 
-    private (string Vectors, string Tracks) Paths()
-    {
-        var vectors = options.Value.SnapshotPath;
-        return (vectors, vectors + ".tracks.json");
-    }
-
-    private static async Task WriteAtomicallyAsync(string path, Func<Stream, Task> write)
-    {
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp"; // instances sharing a folder never write the same temporary file
-        await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            await write(stream);
-            await stream.FlushAsync();
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
-    }
-
-    [LoggerMessage(6001, LogLevel.Information, "Index snapshot loaded with {Tracks} tracks")]
-    private static partial void SnapshotLoaded(ILogger logger, int tracks);
+    [LoggerMessage(6001, LogLevel.Information, "Index snapshot loaded with {Tracks} tracks after replaying {Changes} logged changes")]
+    private static partial void SnapshotLoaded(ILogger logger, int tracks, int changes);
 
     [LoggerMessage(6002, LogLevel.Warning, "Index snapshot {Path} is unreadable; moved aside with suffix {Suffix}, rebuilding from storage")]
     private static partial void SnapshotCorrupt(ILogger logger, string path, string suffix, Exception exception);
 
     [LoggerMessage(6003, LogLevel.Information, "Index reconciled with storage: {Updated} updated, {Removed} removed, {Tracks} tracks")]
     private static partial void Reconciled(ILogger logger, int updated, int removed, int tracks);
+
+    [LoggerMessage(6004, LogLevel.Warning, "The index's change log cannot be written; changes are kept until the next snapshot")]
+    private static partial void JournalFailed(ILogger logger, Exception exception);
 }

@@ -6,9 +6,10 @@ using Microsoft.Extensions.Options;
 namespace AudioFunctions.Indexing;
 
 /// <summary>
-/// Keeps this instance's index current: at start it loads the snapshot and reconciles it with the
-/// stored tracks (retrying while storage is unreachable), then reconciles and saves the snapshot
-/// every <see cref="IndexOptions.SyncIntervalSeconds"/>, and saves once more on shutdown.
+/// Keeps this instance's index current: at start it loads the snapshot (and its change log) and reconciles it with
+/// the stored tracks (retrying while storage is unreachable), then reconciles every
+/// <see cref="IndexOptions.SyncIntervalSeconds"/>, folding the log into a new snapshot when it has grown, and once
+/// more on shutdown.
 /// </summary>
 public sealed partial class TrackIndexSync(TrackIndex index, IOptions<IndexOptions> options, ILogger<TrackIndexSync> logger) : BackgroundService
 {
@@ -49,7 +50,7 @@ public sealed partial class TrackIndexSync(TrackIndex index, IOptions<IndexOptio
         await base.StopAsync(cancellationToken);
         try
         {
-            await index.SaveSnapshotIfChangedAsync(cancellationToken);
+            await index.SaveSnapshotIfChangedAsync(cancellationToken, force: true);
         }
         catch (IOException e)
         {

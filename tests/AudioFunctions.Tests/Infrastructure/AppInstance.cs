@@ -42,7 +42,7 @@ public sealed class AppInstance : IAsyncDisposable
             ["STORAGE__CONTAINER_PREFIX"] = containerPrefix,
             ["STORAGE__MAX_RETRIES"] = "1",
             ["STORAGE__NETWORK_TIMEOUT_S"] = "5",
-            ["INDEX__SNAPSHOT_PATH"] = Path.Combine(Path.GetTempPath(), "audiofunctions-index", containerPrefix + "vectors.snapshot"),
+            ["INDEX__SNAPSHOT_PATH"] = Path.Combine(Path.GetTempPath(), "audiofunctions-index", containerPrefix + "tracks.snapshot"),
             ["INDEX__SYNC_INTERVAL_S"] = "1",
             ["PIPELINE__RETRY_DELAY_S"] = "0.2",
             // The app resolves these against its content root, which here is the test's folder, not the repository.

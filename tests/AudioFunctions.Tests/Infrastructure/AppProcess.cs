@@ -47,7 +47,7 @@ public sealed class AppProcess : IAsyncDisposable
             start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["AzureWebJobsStorage"] = azurite.ConnectionString;
         start.Environment["STORAGE__CONTAINER_PREFIX"] = containerPrefix;
-        start.Environment["INDEX__SNAPSHOT_PATH"] = Path.Combine(Path.GetTempPath(), "audiofunctions-index", containerPrefix + "vectors.snapshot");
+        start.Environment["INDEX__SNAPSHOT_PATH"] = Path.Combine(Path.GetTempPath(), "audiofunctions-index", containerPrefix + "tracks.snapshot");
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             start.Environment[key] = value;
