@@ -2,6 +2,7 @@ using AudioFunctions.Audio;
 using AudioFunctions.Embedding;
 using AudioFunctions.Events;
 using AudioFunctions.Indexing;
+using AudioFunctions.Indexing.AzureSearch;
 using AudioFunctions.Inference;
 using AudioFunctions.Orchestration;
 using AudioFunctions.Sessions;
@@ -60,7 +61,21 @@ public static class AudioCoreServiceCollectionExtensions
         services.AddHostedService<SpaceSelectionSync>();
 
         services.AddSingleton<TrackIndex>();
-        services.AddSingleton<ITrackSearchBackend, EmbeddedSearchBackend>();
+        services.AddSingleton<EmbeddedSearchBackend>();
+        if (configuration.GetSection(IndexOptions.Section)[nameof(IndexOptions.Backend).ToUpperInvariant()] == IndexOptions.AzureSearch)
+        {
+            services.AddValidatedOptions<AzureSearchOptions>(configuration, AzureSearchOptions.Section);
+            // A transport registered by a host replaces HTTP (tests answer the service's requests themselves).
+            services.AddSingleton<ITrackSearchBackend>(sp => new AzureSearchBackend(
+                sp.GetRequiredService<IOptions<AzureSearchOptions>>().Value,
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AzureSearchBackend>>(),
+                sp.GetRequiredService<StorageAccount>().Credential,
+                sp.GetService<Azure.Core.Pipeline.HttpPipelineTransport>()));
+        }
+        else
+        {
+            services.AddSingleton<ITrackSearchBackend>(sp => sp.GetRequiredService<EmbeddedSearchBackend>());
+        }
         services.AddSingleton<TrackSearchUpdates>();
         services.AddSingleton<TrackSearch>();
         services.AddSingleton<TrackIndexSync>();

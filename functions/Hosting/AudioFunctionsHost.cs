@@ -16,9 +16,10 @@ public static class AudioFunctionsHost
     /// <summary>
     /// Creates the app. Settings come from <c>local.settings.json</c> <c>Values</c>, then the
     /// environment, then the command line, then <paramref name="overrides"/> (each later one wins;
-    /// override keys may use the <c>SECTION__NAME</c> form of settings).
+    /// override keys may use the <c>SECTION__NAME</c> form of settings). <paramref name="services"/>, when given, runs
+    /// after the app's own registrations (a host embedding the app replaces a service there).
     /// </summary>
-    public static WebApplication Create(string[] args, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
+    public static WebApplication Create(string[] args, IEnumerable<KeyValuePair<string, string?>>? overrides = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
         var configuration = builder.Configuration;
@@ -42,6 +43,7 @@ public static class AudioFunctionsHost
 
         builder.Services.AddAudioCore(configuration);
         builder.Services.AddAudioFunctions(configuration);
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseStatusCodePages(ErrorResponses.ForRoutingAsync);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using AudioFunctions.Errors;
+using AudioFunctions.Indexing.AzureSearch;
 using AudioFunctions.Storage;
 using AudioFunctions.Wire;
 
@@ -75,6 +76,8 @@ internal sealed partial class ErrorResponses(RequestDelegate next, ILogger<Error
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             (StatusCodes.Status413PayloadTooLarge, ErrorCodes.BodyTooLarge, "The request body is too large."),
         BadHttpRequestException bad => (StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, bad.Message),
+        AzureSearchRequestException { IsTransient: true } =>
+            (StatusCodes.Status503ServiceUnavailable, ErrorCodes.SearchUnavailable, "The search service is unavailable. Retry later."),
         _ when StorageFailures.IsUnavailable(exception) || exception is OperationCanceledException =>
             // A storage call that timed out surfaces as a cancellation the client did not ask for.
             (StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable,

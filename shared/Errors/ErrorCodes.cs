@@ -57,6 +57,7 @@ public static class ErrorCodes
     public const string SessionLimitReached = "session_limit_reached";
     public const string StorageUnavailable = "storage_unavailable";
     public const string EmbedderUnavailable = "embedder_unavailable";
+    public const string SearchUnavailable = "search_unavailable";
     public const string SessionBusy = "session_busy";
 
     // WebSocket replies only

@@ -8,6 +8,17 @@ public sealed class IndexOptions
 {
     public const string Section = "INDEX";
 
+    public const string Embedded = "embedded";
+    public const string AzureSearch = "azure-search";
+
+    /// <summary>
+    /// Where search runs: <c>embedded</c> (each instance's own index, below) or <c>azure-search</c> (one Azure AI
+    /// Search service shared by every instance; section <c>AZURE_SEARCH</c>).
+    /// </summary>
+    [ConfigurationKeyName("BACKEND")]
+    [AllowedValues(Embedded, AzureSearch)]
+    public string Backend { get; set; } = Embedded;
+
     /// <summary>The index's snapshot file; its change logs (<c>.{generation}.journal</c>) sit beside it.</summary>
     [ConfigurationKeyName("SNAPSHOT_PATH")]
     [Required]

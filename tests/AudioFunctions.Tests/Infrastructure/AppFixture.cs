@@ -16,8 +16,13 @@ public class AppFixture : IAsyncLifetime
     /// <summary>Settings over the test defaults of <see cref="AppInstance.StartAsync"/>; none by default.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => ReadOnlyDictionary<string, string?>.Empty;
 
+    /// <summary>Replaces services after the app's own registrations; nothing by default.</summary>
+    protected virtual void ConfigureServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync() =>
-        _app = await AppInstance.StartAsync(await AzuriteServer.Shared, AppInstance.NewPrefix(), Settings);
+        _app = await AppInstance.StartAsync(await AzuriteServer.Shared, AppInstance.NewPrefix(), Settings, ConfigureServices);
 
     public async Task DisposeAsync()
     {

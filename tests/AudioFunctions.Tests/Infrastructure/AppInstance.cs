@@ -33,7 +33,8 @@ public sealed class AppInstance : IAsyncDisposable
     public static async Task<AppInstance> StartAsync(
         AzuriteServer azurite,
         string containerPrefix,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var overrides = new Dictionary<string, string?>
         {
@@ -54,7 +55,7 @@ public sealed class AppInstance : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             overrides[key] = value;
 
-        var app = AudioFunctionsHost.Create([], overrides);
+        var app = AudioFunctionsHost.Create([], overrides, services);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new AppInstance(app, new Uri(address));

@@ -15,7 +15,13 @@ namespace AudioFunctions.Tests.Search;
 /// and <c>GET /api/v1/tracks/{id}</c>, in JSON and msgpack. One app per class, with a small library (12 plain
 /// tracks and two with special-character ids) streamed once, on first use.
 /// </summary>
-public sealed class SearchApiBadInputTests(AppFixture fixture) : IClassFixture<AppFixture>
+public sealed class SearchApiBadInputTests(AppFixture fixture) : SearchApiBadInputTests<AppFixture>(fixture);
+
+/// <summary>The same tests with search in Azure AI Search, reached through its documented protocol.</summary>
+public sealed class SearchApiBadInputTestsOnAzureSearch(AzureSearchAppFixture fixture) : SearchApiBadInputTests<AzureSearchAppFixture>(fixture);
+
+public abstract class SearchApiBadInputTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : AppFixture
 {
     private const int PlainTracks = 12;
     private const int AllTracks = PlainTracks + 2;

@@ -12,7 +12,13 @@ namespace AudioFunctions.Tests.Search;
 /// that many tracks match, and they are the best-scoring matching tracks. The oracle is the unfiltered ranking of
 /// the whole library (limit 1000) cut down to the tracks each filter should keep.
 /// </summary>
-public sealed class SearchApiFilterTests(AppFixture fixture) : IClassFixture<AppFixture>
+public sealed class SearchApiFilterTests(AppFixture fixture) : SearchApiFilterTests<AppFixture>(fixture);
+
+/// <summary>The same tests with search in Azure AI Search, reached through its documented protocol.</summary>
+public sealed class SearchApiFilterTestsOnAzureSearch(AzureSearchAppFixture fixture) : SearchApiFilterTests<AzureSearchAppFixture>(fixture);
+
+public abstract class SearchApiFilterTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : AppFixture
 {
     private const string TextQuery = "Queen rock greatest hits love";
 
