@@ -16,6 +16,7 @@ var commands = new Dictionary<string, Func<BenchmarkArguments, Task<int>>>
     ["speech"] = SpeechBenchmark.RunAsync,
     // reembed [--tracks 200] [--slice 25]: re-embedding jobs dsp → speech → dsp over a stored library
     ["reembed"] = ReembedBenchmark.RunAsync,
+    ["ann"] = _ => AnnBenchmark.RunAsync(args[1..]),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

@@ -4,10 +4,24 @@ using static AudioFunctions.Tests.Indexing.IndexTestData;
 
 namespace AudioFunctions.Tests.Indexing;
 
-/// <summary>Search results against a brute-force reference: ranking, scores, ties, k and filters.</summary>
-public sealed class ExactVectorIndexSearchTests
+/// <summary>
+/// Search results against a brute-force reference: ranking, scores, ties, k and filters. The contract of
+/// <see cref="IVectorIndex.Search"/>: other indexes run the same tests by overriding <see cref="NewIndex"/>.
+/// </summary>
+public class ExactVectorIndexSearchTests
 {
     private const VectorCollection Audio = VectorCollection.Audio;
+
+    /// <summary>An empty index of the kind under test.</summary>
+    protected virtual IVectorIndex NewIndex() => new ExactVectorIndex();
+
+    private IVectorIndex IndexOf(IEnumerable<TestTrack> tracks, EmbeddingSpace space)
+    {
+        var index = NewIndex();
+        foreach (var track in tracks)
+            index.Upsert(Audio, space, track.Id, track.Vector, track.Fields);
+        return index;
+    }
 
     [Theory]
     [InlineData(1)]
@@ -50,7 +64,7 @@ public sealed class ExactVectorIndexSearchTests
     public void Search_OrdersEqualScoresByTrackIdOrdinal_WhenVectorsAreIdentical()
     {
         var space = new EmbeddingSpace("clap", "v1", 4);
-        var index = new ExactVectorIndex();
+        var index = NewIndex();
         foreach (var id in new[] { "c", "a", "B", "b", "aa" })
             index.Upsert(Audio, space, id, [1, 2, 3, 4], NoFields);
         index.Upsert(Audio, space, "best", [1, 2, 3, 4.5f], NoFields);
@@ -65,7 +79,7 @@ public sealed class ExactVectorIndexSearchTests
     [Fact]
     public void Search_ReturnsEmpty_WhenThePartitionHoldsNothing()
     {
-        var index = new ExactVectorIndex();
+        var index = NewIndex();
         Assert.Empty(index.Search(Audio, Space64, RandomVector(new Random(1), 64), 10, SearchFilter.None));
 
         index.Upsert(Audio, Space64, "only", RandomVector(new Random(2), 64), NoFields);
@@ -173,7 +187,7 @@ public sealed class ExactVectorIndexSearchTests
     {
         var random = new Random(61);
         var space = new EmbeddingSpace("clap", "v1", 8);
-        var index = new ExactVectorIndex();
+        var index = NewIndex();
         var vector = RandomVector(random, 8);
         index.Upsert(Audio, space, "t", vector, new TrackFilterFields(["Old Artist"], "Old", ["Old Genre"]));
         index.Upsert(Audio, space, "t", vector, new TrackFilterFields(["New Artist"], "New", ["New Genre"]));
