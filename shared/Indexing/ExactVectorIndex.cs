@@ -27,11 +27,7 @@ public sealed partial class ExactVectorIndex : IVectorIndex
     public void Upsert(VectorCollection collection, EmbeddingSpace space, string trackId, ReadOnlySpan<float> vector, TrackFilterFields fields, string versionTag)
     {
         var key = Key(collection, space);
-        ArgumentException.ThrowIfNullOrEmpty(trackId);
-        IndexLimits.ValidateString(trackId, nameof(trackId));
-        ArgumentNullException.ThrowIfNull(versionTag);
-        IndexLimits.ValidateString(versionTag, nameof(versionTag));
-        IndexLimits.ValidateFields(fields, nameof(fields));
+        IndexLimits.ValidateEntry(trackId, versionTag, fields);
         RequireDimensions(space, vector.Length, nameof(vector));
 
         // Normalise outside the partition's write lock, so the lock covers only the copy.

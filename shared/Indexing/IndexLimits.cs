@@ -52,4 +52,14 @@ internal static class IndexLimits
             ValidateString(values[i], paramName);
         }
     }
+
+    /// <summary>The checks every index makes on an upsert's track id, version tag and filter fields.</summary>
+    public static void ValidateEntry(string trackId, string versionTag, TrackFilterFields fields)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(trackId);
+        ValidateString(trackId, nameof(trackId));
+        ArgumentNullException.ThrowIfNull(versionTag);
+        ValidateString(versionTag, nameof(versionTag));
+        ValidateFields(fields, nameof(fields));
+    }
 }

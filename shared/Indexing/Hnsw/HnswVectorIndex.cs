@@ -56,11 +56,7 @@ public sealed class HnswVectorIndex : IVectorIndex
     public void Upsert(VectorCollection collection, EmbeddingSpace space, string trackId, ReadOnlySpan<float> vector, TrackFilterFields fields, string versionTag)
     {
         var key = Key(collection, space);
-        ArgumentException.ThrowIfNullOrEmpty(trackId);
-        IndexLimits.ValidateString(trackId, nameof(trackId));
-        ArgumentNullException.ThrowIfNull(versionTag);
-        IndexLimits.ValidateString(versionTag, nameof(versionTag));
-        IndexLimits.ValidateFields(fields, nameof(fields));
+        IndexLimits.ValidateEntry(trackId, versionTag, fields);
         RequireDimensions(space, vector.Length, nameof(vector));
 
         var unit = ArrayPool<float>.Shared.Rent(vector.Length);
