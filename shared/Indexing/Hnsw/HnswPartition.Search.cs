@@ -205,7 +205,7 @@ internal sealed partial class HnswPartition
             return true;
         if (Volatile.Read(ref _deleted.First(node)) != 0)
             return false;
-        if (filter.Excluded is { } excluded && Array.BinarySearch(excluded, node) >= 0)
+        if (filter.ExcludedIds is { } excluded && excluded.Contains(TrackIdOf(node)))
             return false;
         return !filter.HasTerms || Volatile.Read(ref _fieldSets)[_fieldSetIds.First(node)].Matches(filter.Album, filter.Artist, filter.Genre);
     }
@@ -234,7 +234,7 @@ internal sealed partial class HnswPartition
     private static ReadOnlySpan<int> Postings(TermPostings?[] table, int term) =>
         term < table.Length && Volatile.Read(ref table[term]) is { } postings ? postings.Snapshot() : default;
 
-    /// <summary>Resolves terms and excluded ids; false when a constrained value occurs in no track.</summary>
+    /// <summary>Resolves the filter's terms; false when a constrained value occurs in no track.</summary>
     private bool TryCompile(SearchFilter filter, out NodeFilter compiled)
     {
         compiled = default;
@@ -246,23 +246,7 @@ internal sealed partial class HnswPartition
                 || !_terms.TryResolve(filter.Genre, out genre))
                 return false;
         }
-        int[]? excluded = null;
-        if (filter.ExcludeIds is { Count: > 0 } ids)
-        {
-            var nodes = new List<int>(ids.Count);
-            lock (_gate)
-            {
-                foreach (var id in ids)
-                    if (id is not null && _nodeOf.TryGetValue(id, out var node))
-                        nodes.Add(node);
-            }
-            if (nodes.Count > 0)
-            {
-                excluded = [.. nodes];
-                Array.Sort(excluded);
-            }
-        }
-        compiled = NodeFilter.Live(album, artist, genre, excluded);
+        compiled = NodeFilter.Live(album, artist, genre, filter.ExcludeIds is { Count: > 0 } ids ? ids : null);
         return true;
     }
 }
