@@ -26,9 +26,9 @@ public sealed partial class ExactVectorIndex : IVectorIndex
     /// </summary>
     public void Upsert(VectorCollection collection, EmbeddingSpace space, string trackId, ReadOnlySpan<float> vector, TrackFilterFields fields, string versionTag)
     {
-        var key = Key(collection, space);
+        var key = IndexArguments.Key(collection, space);
         IndexLimits.ValidateEntry(trackId, versionTag, fields);
-        RequireDimensions(space, vector.Length, nameof(vector));
+        IndexArguments.RequireDimensions(space, vector.Length, nameof(vector));
 
         // Normalise outside the partition's write lock, so the lock covers only the copy.
         var unit = ArrayPool<float>.Shared.Rent(vector.Length);
@@ -46,17 +46,17 @@ public sealed partial class ExactVectorIndex : IVectorIndex
 
     public bool Remove(VectorCollection collection, EmbeddingSpace space, string trackId)
     {
-        var key = Key(collection, space);
+        var key = IndexArguments.Key(collection, space);
         ArgumentNullException.ThrowIfNull(trackId);
         return _partitions.TryGetValue(key, out var partition) && partition.Remove(trackId);
     }
 
     public IReadOnlyList<SearchHit> Search(VectorCollection collection, EmbeddingSpace space, ReadOnlySpan<float> query, int k, SearchFilter filter)
     {
-        var key = Key(collection, space);
+        var key = IndexArguments.Key(collection, space);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentNullException.ThrowIfNull(filter);
-        RequireDimensions(space, query.Length, nameof(query));
+        IndexArguments.RequireDimensions(space, query.Length, nameof(query));
 
         var unit = ArrayPool<float>.Shared.Rent(query.Length);
         try
@@ -75,19 +75,18 @@ public sealed partial class ExactVectorIndex : IVectorIndex
 
     public bool TryGetVector(VectorCollection collection, EmbeddingSpace space, string trackId, Span<float> destination)
     {
-        var key = Key(collection, space);
+        var key = IndexArguments.Key(collection, space);
         ArgumentNullException.ThrowIfNull(trackId);
-        if (destination.Length < space.Dimensions)
-            throw new ArgumentException($"The destination holds {destination.Length} floats; space '{space.Id}' needs {space.Dimensions}.", nameof(destination));
+        IndexArguments.RequireDestination(space, destination.Length, nameof(destination));
         return _partitions.TryGetValue(key, out var partition) && partition.TryGetVector(trackId, destination);
     }
 
     public int Count(VectorCollection collection, EmbeddingSpace space) =>
-        _partitions.TryGetValue(Key(collection, space), out var partition) ? partition.Count : 0;
+        _partitions.TryGetValue(IndexArguments.Key(collection, space), out var partition) ? partition.Count : 0;
 
     public IReadOnlyCollection<EmbeddingSpace> Spaces(VectorCollection collection)
     {
-        RequireDefined(collection);
+        IndexArguments.RequireDefined(collection);
         var spaces = new List<EmbeddingSpace>();
         foreach (var (key, partition) in _partitions)
         {
@@ -98,27 +97,7 @@ public sealed partial class ExactVectorIndex : IVectorIndex
     }
 
     public IReadOnlyDictionary<string, string> Versions(VectorCollection collection, EmbeddingSpace space) =>
-        _partitions.TryGetValue(Key(collection, space), out var partition)
+        _partitions.TryGetValue(IndexArguments.Key(collection, space), out var partition)
             ? partition.Versions()
             : new Dictionary<string, string>(StringComparer.Ordinal);
-
-    private static PartitionKey Key(VectorCollection collection, EmbeddingSpace space)
-    {
-        RequireDefined(collection);
-        ArgumentNullException.ThrowIfNull(space);
-        IndexLimits.ValidateSpaceDimensions(space.Dimensions, nameof(space));
-        return new PartitionKey(collection, space);
-    }
-
-    private static void RequireDefined(VectorCollection collection)
-    {
-        if (collection is not (VectorCollection.Text or VectorCollection.Audio))
-            throw new ArgumentOutOfRangeException(nameof(collection), collection, "Not a vector collection.");
-    }
-
-    private static void RequireDimensions(EmbeddingSpace space, int length, string paramName)
-    {
-        if (length != space.Dimensions)
-            throw new ArgumentException($"The vector has {length} dimensions; space '{space.Id}' has {space.Dimensions}.", paramName);
-    }
 }

@@ -50,8 +50,9 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
     {
         lock (_writeGate)
         {
-            ApplyUnlogged(new IndexedTrack(track, version), vectors);
-            Log(new IndexJournalEntry(track.TrackId, new IndexedTrack(track, version), vectors));
+            var indexed = new IndexedTrack(track, version);
+            ApplyUnlogged(indexed, vectors);
+            Log(new IndexJournalEntry(track.TrackId, indexed, vectors));
         }
     }
 

@@ -55,9 +55,9 @@ public sealed class HnswVectorIndex : IVectorIndex
     /// </summary>
     public void Upsert(VectorCollection collection, EmbeddingSpace space, string trackId, ReadOnlySpan<float> vector, TrackFilterFields fields, string versionTag)
     {
-        var key = Key(collection, space);
+        var key = IndexArguments.Key(collection, space);
         IndexLimits.ValidateEntry(trackId, versionTag, fields);
-        RequireDimensions(space, vector.Length, nameof(vector));
+        IndexArguments.RequireDimensions(space, vector.Length, nameof(vector));
 
         var unit = ArrayPool<float>.Shared.Rent(vector.Length);
         try
@@ -83,7 +83,7 @@ public sealed class HnswVectorIndex : IVectorIndex
 
     public bool Remove(VectorCollection collection, EmbeddingSpace space, string trackId)
     {
-        var key = Key(collection, space);
+        var key = IndexArguments.Key(collection, space);
         ArgumentNullException.ThrowIfNull(trackId);
         if (!_slots.TryGetValue(key, out var slot))
             return false;
@@ -111,11 +111,11 @@ public sealed class HnswVectorIndex : IVectorIndex
     /// </summary>
     public IReadOnlyList<SearchHit> Search(VectorCollection collection, EmbeddingSpace space, ReadOnlySpan<float> query, int k, SearchFilter filter, int efSearch)
     {
-        var key = Key(collection, space);
+        var key = IndexArguments.Key(collection, space);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(efSearch, 1);
         ArgumentNullException.ThrowIfNull(filter);
-        RequireDimensions(space, query.Length, nameof(query));
+        IndexArguments.RequireDimensions(space, query.Length, nameof(query));
 
         var unit = ArrayPool<float>.Shared.Rent(query.Length);
         try
@@ -131,19 +131,18 @@ public sealed class HnswVectorIndex : IVectorIndex
 
     public bool TryGetVector(VectorCollection collection, EmbeddingSpace space, string trackId, Span<float> destination)
     {
-        var key = Key(collection, space);
+        var key = IndexArguments.Key(collection, space);
         ArgumentNullException.ThrowIfNull(trackId);
-        if (destination.Length < space.Dimensions)
-            throw new ArgumentException($"The destination holds {destination.Length} floats; space '{space.Id}' needs {space.Dimensions}.", nameof(destination));
+        IndexArguments.RequireDestination(space, destination.Length, nameof(destination));
         return _slots.TryGetValue(key, out var slot) && slot.Current.TryGetVector(trackId, destination);
     }
 
     public int Count(VectorCollection collection, EmbeddingSpace space) =>
-        _slots.TryGetValue(Key(collection, space), out var slot) ? slot.Current.Count : 0;
+        _slots.TryGetValue(IndexArguments.Key(collection, space), out var slot) ? slot.Current.Count : 0;
 
     public IReadOnlyCollection<EmbeddingSpace> Spaces(VectorCollection collection)
     {
-        RequireDefined(collection);
+        IndexArguments.RequireDefined(collection);
         var spaces = new List<EmbeddingSpace>();
         foreach (var (key, slot) in _slots)
         {
@@ -154,7 +153,7 @@ public sealed class HnswVectorIndex : IVectorIndex
     }
 
     public IReadOnlyDictionary<string, string> Versions(VectorCollection collection, EmbeddingSpace space) =>
-        _slots.TryGetValue(Key(collection, space), out var slot)
+        _slots.TryGetValue(IndexArguments.Key(collection, space), out var slot)
             ? slot.Current.Versions()
             : new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -163,11 +162,11 @@ public sealed class HnswVectorIndex : IVectorIndex
     /// up to 1,024 nodes of slack), not counting the id, tag and field strings; 0 when absent. O(nodes).
     /// </summary>
     public long MemoryBytes(VectorCollection collection, EmbeddingSpace space) =>
-        _slots.TryGetValue(Key(collection, space), out var slot) ? slot.Current.StateBytes : 0;
+        _slots.TryGetValue(IndexArguments.Key(collection, space), out var slot) ? slot.Current.StateBytes : 0;
 
     /// <summary>The partition itself, for a snapshot writer; null when absent.</summary>
     internal HnswPartition? Partition(VectorCollection collection, EmbeddingSpace space) =>
-        _slots.TryGetValue(Key(collection, space), out var slot) ? slot.Current : null;
+        _slots.TryGetValue(IndexArguments.Key(collection, space), out var slot) ? slot.Current : null;
 
     /// <summary>
     /// Rebuilds the slot's partition from its live nodes once tombstones pass the configured fraction. Holds
@@ -202,26 +201,6 @@ public sealed class HnswVectorIndex : IVectorIndex
     {
         var nodes = partition.NodeCount;
         return nodes >= MinNodesToRebuild && partition.DeletedCount > _settings.RebuildDeletedFraction * nodes;
-    }
-
-    private static PartitionKey Key(VectorCollection collection, EmbeddingSpace space)
-    {
-        RequireDefined(collection);
-        ArgumentNullException.ThrowIfNull(space);
-        IndexLimits.ValidateSpaceDimensions(space.Dimensions, nameof(space));
-        return new PartitionKey(collection, space);
-    }
-
-    private static void RequireDefined(VectorCollection collection)
-    {
-        if (collection is not (VectorCollection.Text or VectorCollection.Audio))
-            throw new ArgumentOutOfRangeException(nameof(collection), collection, "Not a vector collection.");
-    }
-
-    private static void RequireDimensions(EmbeddingSpace space, int length, string paramName)
-    {
-        if (length != space.Dimensions)
-            throw new ArgumentException($"The vector has {length} dimensions; space '{space.Id}' has {space.Dimensions}.", paramName);
     }
 
     /// <summary>
