@@ -11,9 +11,14 @@ fail() { echo "$1" >&2; echo "0 passed, 1 failed"; exit 1; }
 dotnet build AudioFunctions.sln -c Release --nologo -v quiet -clp:ErrorsOnly || fail "test.sh: build failed"
 
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
-dotnet test AudioFunctions.sln -c Release --no-build --nologo -v quiet "$@" 2>&1 | tee "$log"
+results="$(mktemp -d)"
+trap 'rm -rf "$log" "$results"' EXIT
+dotnet test AudioFunctions.sln -c Release --no-build --nologo -v quiet \
+  --logger "trx" --results-directory "$results" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+
+# The console shows only the names of failed tests; their messages come from the results file.
+/usr/bin/python3 scripts/test-failures.py "$results"/*.trx 2>/dev/null || true
 
 # One summary line per test assembly: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ...".
 read -r passed failed assemblies < <(awk '
