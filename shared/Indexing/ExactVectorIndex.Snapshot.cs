@@ -1,5 +1,4 @@
 using System.Buffers;
-using AudioFunctions.Embedding;
 
 namespace AudioFunctions.Indexing;
 
@@ -15,10 +14,7 @@ public sealed partial class ExactVectorIndex
     public void SaveSnapshot(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var keys = _partitions.Keys.ToArray();
-        Array.Sort(keys, static (a, b) => a.Collection != b.Collection
-            ? a.Collection.CompareTo(b.Collection)
-            : string.CompareOrdinal(a.Space.Id, b.Space.Id));
+        var keys = PartitionKey.Ordered(_partitions.Keys);
 
         using var writer = new SnapshotWriter(destination);
         writer.WriteBytes(SnapshotFormat.Magic);
@@ -26,11 +22,7 @@ public sealed partial class ExactVectorIndex
         writer.WriteInt32(keys.Length);
         foreach (var key in keys)
         {
-            writer.WriteByte((byte)key.Collection);
-            writer.WriteString(key.Space.Embedder);
-            writer.WriteString(key.Space.Version);
-            writer.WriteNullableString(key.Space.Model);
-            writer.WriteInt32(key.Space.Dimensions);
+            writer.WritePartitionKey(key);
             _partitions[key].WriteTo(writer);
         }
         writer.Complete();
@@ -65,27 +57,11 @@ public sealed partial class ExactVectorIndex
 
     private void ReadPartition(SnapshotReader reader)
     {
-        var collection = (VectorCollection)reader.ReadByte();
-        if (collection is not (VectorCollection.Text or VectorCollection.Audio))
-            throw SnapshotReader.Corrupt($"collection {(int)collection} is unknown.");
-        var embedder = reader.ReadString();
-        var embedderVersion = reader.ReadString();
-        var model = reader.ReadNullableString();
-        var dimensions = reader.ReadCount(IndexLimits.MaxDimensions, "dimension count");
-        if (dimensions == 0)
-            throw SnapshotReader.Corrupt("a partition has 0 dimensions.");
-        EmbeddingSpace space;
-        try
-        {
-            space = new EmbeddingSpace(embedder, embedderVersion, dimensions, model);
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException("The vector index snapshot is corrupt: a partition names an invalid embedding space.", e);
-        }
+        var key = reader.ReadPartitionKey();
+        var dimensions = key.Space.Dimensions;
         var partition = new VectorPartition(dimensions);
-        if (!_partitions.TryAdd(new PartitionKey(collection, space), partition))
-            throw SnapshotReader.Corrupt($"partition {collection.ToWireName()}/{space.Id} appears twice.");
+        if (!_partitions.TryAdd(key, partition))
+            throw SnapshotReader.Corrupt($"partition {key.Collection.ToWireName()}/{key.Space.Id} appears twice.");
 
         // The count is not trusted for allocation: the partition grows as rows actually arrive, so a
         // corrupted count ends in truncation rather than in a huge up-front array.

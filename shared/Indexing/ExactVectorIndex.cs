@@ -13,9 +13,11 @@ namespace AudioFunctions.Indexing;
 /// other and never see a half-applied write. Persisted with <see cref="SaveSnapshot"/> /
 /// <see cref="LoadSnapshot"/>. Holds no unmanaged resources; nothing to dispose.
 /// </summary>
-public sealed partial class ExactVectorIndex : IVectorIndex
+public sealed partial class ExactVectorIndex : IPersistentVectorIndex
 {
     private readonly ConcurrentDictionary<PartitionKey, VectorPartition> _partitions = new();
+
+    public VectorIndexKind Kind => VectorIndexKind.Exact;
 
     public void Upsert(VectorCollection collection, EmbeddingSpace space, string trackId, ReadOnlySpan<float> vector, TrackFilterFields fields) =>
         Upsert(collection, space, trackId, vector, fields, versionTag: "");

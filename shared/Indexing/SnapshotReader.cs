@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text;
+using AudioFunctions.Embedding;
 
 namespace AudioFunctions.Indexing;
 
@@ -104,6 +105,35 @@ internal sealed class SnapshotReader(Stream source) : IDisposable
             var bits = MemoryMarshal.Cast<float, int>(destination);
             BinaryPrimitives.ReverseEndianness(bits, bits);
         }
+    }
+
+    /// <summary>A key written by <see cref="SnapshotWriter.WritePartitionKey"/>, checked as a key.</summary>
+    public PartitionKey ReadPartitionKey()
+    {
+        var collection = (VectorCollection)ReadByte();
+        if (collection is not (VectorCollection.Text or VectorCollection.Audio))
+            throw Corrupt($"collection {(int)collection} is unknown.");
+        var embedder = ReadString();
+        var embedderVersion = ReadString();
+        var model = ReadNullableString();
+        var dimensions = ReadCount(IndexLimits.MaxDimensions, "dimension count");
+        if (dimensions == 0)
+            throw Corrupt("a partition has 0 dimensions.");
+        try
+        {
+            return new PartitionKey(collection, new EmbeddingSpace(embedder, embedderVersion, dimensions, model));
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException("The vector index snapshot is corrupt: a partition names an invalid embedding space.", e);
+        }
+    }
+
+    public void ReadInt32s(Span<int> destination)
+    {
+        ReadBytes(MemoryMarshal.AsBytes(destination));
+        if (!BitConverter.IsLittleEndian)
+            BinaryPrimitives.ReverseEndianness(destination, destination);
     }
 
     /// <summary>Checks the trailing checksum against every byte consumed before it, and that nothing follows it.</summary>

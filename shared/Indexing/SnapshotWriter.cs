@@ -101,6 +101,27 @@ internal sealed class SnapshotWriter(Stream destination) : IDisposable
         }
     }
 
+    /// <summary>Collection byte · embedder · version · model (nullable) · dimensions int32.</summary>
+    public void WritePartitionKey(PartitionKey key)
+    {
+        WriteByte((byte)key.Collection);
+        WriteString(key.Space.Embedder);
+        WriteString(key.Space.Version);
+        WriteNullableString(key.Space.Model);
+        WriteInt32(key.Space.Dimensions);
+    }
+
+    public void WriteInt32s(ReadOnlySpan<int> values)
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            WriteBytes(MemoryMarshal.AsBytes(values));
+            return;
+        }
+        foreach (var value in values)
+            WriteInt32(value);
+    }
+
     /// <summary>Flushes everything written and appends the checksum of it.</summary>
     public void Complete()
     {

@@ -27,14 +27,23 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
     /// <summary>When each track was last applied, on <see cref="_applied"/>'s clock.</summary>
     private readonly ConcurrentDictionary<string, long> _appliedAt = new(StringComparer.Ordinal);
     private long _applied;
-    private ExactVectorIndex _index = new();
+    private IPersistentVectorIndex _index = options.Value.CreateVectorIndex();
     private volatile bool _dirty;
+
+    /// <summary>
+    /// Whether this index holds the tracks' vectors. With Azure AI Search as the backend it holds the documents only
+    /// (search reads their metadata here), so an instance's memory does not grow with the vectors.
+    /// </summary>
+    private readonly bool _holdsVectors = options.Value.Backend == IndexOptions.Embedded;
 
     /// <summary>The log of changes since the last snapshot; null until there is a snapshot it can follow.</summary>
     private IndexJournal? _journal;
     private long _generation;
 
     public IVectorIndex Vectors => _index;
+
+    /// <summary>Whether <see cref="Vectors"/> holds the tracks' vectors (embedded search) or stays empty (a search service holds them).</summary>
+    public bool HoldsVectors => _holdsVectors;
 
     public int TrackCount => _tracks.Count;
 
@@ -82,13 +91,35 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
         {
             TrackIndexSnapshot snapshot;
             await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
-                snapshot = TrackIndexSnapshot.Read(file);
+                snapshot = TrackIndexSnapshot.Read(file, options.Value.HnswSettings);
+            IPersistentVectorIndex vectors;
+            if (!_holdsVectors)
+            {
+                vectors = options.Value.CreateVectorIndex();
+            }
+            else if (snapshot.Vectors is null)
+            {
+                // Written while a search service held the vectors: documents alone are of no use to an index that
+                // searches, so it starts empty and the reconciliation reads every track whole.
+                DeleteJournals(before: long.MaxValue);
+                SnapshotWithoutVectors(logger, path);
+                return;
+            }
+            else if (snapshot.Vectors.Kind != options.Value.VectorIndexKind)
+            {
+                vectors = Converted(snapshot.Vectors, snapshot.Tracks);
+                SnapshotConverted(logger, snapshot.Vectors.Kind, vectors.Kind);
+            }
+            else
+            {
+                vectors = snapshot.Vectors;
+            }
             lock (_writeGate)
             {
                 _tracks.Clear();
                 foreach (var track in snapshot.Tracks)
                     _tracks[track.Track.TrackId] = track;
-                _index = snapshot.Vectors;
+                _index = vectors;
                 _generation = snapshot.Generation;
                 var replayed = 0;
                 foreach (var generation in IndexJournal.Generations(path).Where(g => g >= _generation))
@@ -119,7 +150,7 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
             lock (_writeGate)
             {
                 _tracks.Clear();
-                _index = new ExactVectorIndex();
+                _index = options.Value.CreateVectorIndex();
                 _journal?.Dispose();
                 _journal = null;
             }
@@ -145,7 +176,7 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
             IReadOnlyList<TrackVector> vectors;
             try
             {
-                vectors = await store.GetVectorsAsync(track, cancellationToken);
+                vectors = _holdsVectors ? await store.GetVectorsAsync(track, cancellationToken) : [];
             }
             catch (InvalidDataException)
             {
@@ -184,7 +215,7 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             long generation;
             List<IndexedTrack> tracks;
-            ExactVectorIndex index;
+            IPersistentVectorIndex index;
             lock (_writeGate)
             {
                 generation = _generation + 1;
@@ -199,7 +230,7 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
             var temporary = $"{path}.{Guid.NewGuid():N}.tmp"; // instances sharing a folder never write the same temporary file
             await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                TrackIndexSnapshot.Write(file, generation, tracks, index);
+                TrackIndexSnapshot.Write(file, generation, tracks, _holdsVectors ? index : null);
                 await file.FlushAsync(cancellationToken);
                 file.Flush(flushToDisk: true);
             }
@@ -223,8 +254,11 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
         var fields = TrackFilterFields.From(track.Metadata);
         if (_tracks.TryGetValue(track.TrackId, out var previous))
             RemoveVectors(previous);
-        foreach (var vector in vectors)
-            _index.Upsert(vector.Collection, vector.Space, track.TrackId, vector.Values, fields, indexed.Version);
+        if (_holdsVectors)
+        {
+            foreach (var vector in vectors)
+                _index.Upsert(vector.Collection, vector.Space, track.TrackId, vector.Values, fields, indexed.Version);
+        }
         _tracks[track.TrackId] = indexed;
         _appliedAt[track.TrackId] = Interlocked.Increment(ref _applied);
         _dirty = true;
@@ -257,6 +291,32 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
         }
     }
 
+    /// <summary>
+    /// The vectors of a snapshot written by another kind of index, copied into one of the configured kind (in
+    /// parallel: a graph is built as they go in), so changing <see cref="IndexOptions.Kind"/> never goes back to storage.
+    /// </summary>
+    private IPersistentVectorIndex Converted(IPersistentVectorIndex loaded, IReadOnlyList<IndexedTrack> tracks)
+    {
+        var converted = options.Value.CreateVectorIndex();
+        var fields = new Dictionary<string, TrackFilterFields>(tracks.Count, StringComparer.Ordinal);
+        foreach (var indexed in tracks)
+            fields[indexed.Track.TrackId] = TrackFilterFields.From(indexed.Track.Metadata);
+        foreach (var collection in new[] { VectorCollection.Audio, VectorCollection.Text })
+        {
+            foreach (var space in loaded.Spaces(collection))
+            {
+                Parallel.ForEach(loaded.Versions(collection, space), () => new float[space.Dimensions], (entry, _, vector) =>
+                {
+                    // A vector without its track document is left out; the next reconciliation applies the track whole.
+                    if (fields.TryGetValue(entry.Key, out var trackFields) && loaded.TryGetVector(collection, space, entry.Key, vector))
+                        converted.Upsert(collection, space, entry.Key, vector, trackFields, entry.Value);
+                    return vector;
+                }, static _ => { });
+            }
+        }
+        return converted;
+    }
+
     private void DeleteJournals(long before)
     {
         var path = options.Value.SnapshotPath;
@@ -266,6 +326,8 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
 
     private void RemoveVectors(IndexedTrack indexed)
     {
+        if (!_holdsVectors)
+            return;
         foreach (var collection in new[] { VectorCollection.Audio, VectorCollection.Text })
             foreach (var space in indexed.Track.Spaces(collection))
                 _index.Remove(collection, EmbeddingSpace.Parse(space), indexed.Track.TrackId);
@@ -279,6 +341,12 @@ public sealed partial class TrackIndex(TrackStore store, IOptions<IndexOptions> 
 
     [LoggerMessage(6003, LogLevel.Information, "Index reconciled with storage: {Updated} updated, {Removed} removed, {Tracks} tracks")]
     private static partial void Reconciled(ILogger logger, int updated, int removed, int tracks);
+
+    [LoggerMessage(6006, LogLevel.Information, "Index snapshot {Path} holds track documents without vectors; rebuilding from storage")]
+    private static partial void SnapshotWithoutVectors(ILogger logger, string path);
+
+    [LoggerMessage(6005, LogLevel.Information, "Index snapshot of kind {Stored} converted to the configured kind {Configured}")]
+    private static partial void SnapshotConverted(ILogger logger, VectorIndexKind stored, VectorIndexKind configured);
 
     [LoggerMessage(6004, LogLevel.Warning, "The index's change log cannot be written; changes are kept until the next snapshot")]
     private static partial void JournalFailed(ILogger logger, Exception exception);

@@ -9,18 +9,20 @@ namespace AudioFunctions.Indexing;
 /// <code>
 /// magic "AFTI" · format version int32 · generation int64 (the log that follows it)
 /// tracks length int64 · tracks: JSON list of the indexed track documents with their versions · XxHash64 of them
-/// vectors: an <see cref="ExactVectorIndex"/> snapshot (<see cref="SnapshotFormat"/>, with its own checksum)
+/// vector index kind byte (<see cref="VectorIndexKind"/>; 0 when the index held documents only, and nothing follows)
+/// vectors: that index's snapshot (<see cref="ExactVectorIndex.SaveSnapshot"/> or <see cref="HnswVectorIndex.SaveSnapshot"/>, with its own checksum)
 /// </code>
 /// Integers are little-endian. Any damage is an <see cref="InvalidDataException"/>.
 /// </summary>
-internal sealed record TrackIndexSnapshot(long Generation, IReadOnlyList<IndexedTrack> Tracks, ExactVectorIndex Vectors)
+internal sealed record TrackIndexSnapshot(long Generation, IReadOnlyList<IndexedTrack> Tracks, IPersistentVectorIndex? Vectors)
 {
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
+    private const byte DocumentsOnly = 0;
     private const int HeaderBytes = 4 + sizeof(int) + sizeof(long) + sizeof(long);
 
     private static ReadOnlySpan<byte> Magic => "AFTI"u8;
 
-    public static void Write(Stream destination, long generation, IReadOnlyList<IndexedTrack> tracks, ExactVectorIndex vectors)
+    public static void Write(Stream destination, long generation, IReadOnlyList<IndexedTrack> tracks, IPersistentVectorIndex? vectors)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(tracks.ToList(), IndexJsonContext.Default.ListIndexedTrack);
         Span<byte> header = stackalloc byte[HeaderBytes];
@@ -31,10 +33,12 @@ internal sealed record TrackIndexSnapshot(long Generation, IReadOnlyList<Indexed
         destination.Write(header);
         destination.Write(json);
         destination.Write(XxHash64.Hash(json));
-        vectors.SaveSnapshot(destination);
+        destination.WriteByte(vectors is null ? DocumentsOnly : (byte)vectors.Kind);
+        vectors?.SaveSnapshot(destination);
     }
 
-    public static TrackIndexSnapshot Read(Stream source)
+    /// <summary>Reads a snapshot; a graph index in it is read with <paramref name="hnsw"/> as its settings.</summary>
+    public static TrackIndexSnapshot Read(Stream source, HnswSettings hnsw)
     {
         Span<byte> header = stackalloc byte[HeaderBytes];
         if (source.ReadAtLeast(header, HeaderBytes, throwOnEndOfStream: false) != HeaderBytes || !header[..4].SequenceEqual(Magic))
@@ -55,6 +59,13 @@ internal sealed record TrackIndexSnapshot(long Generation, IReadOnlyList<Indexed
             throw SnapshotReader.Corrupt("the track list's checksum does not match.");
         var tracks = JsonSerializer.Deserialize(json, IndexJsonContext.Default.ListIndexedTrack)
             ?? throw SnapshotReader.Corrupt("the track list is JSON null.");
-        return new TrackIndexSnapshot(generation, tracks, ExactVectorIndex.LoadSnapshot(source));
+        IPersistentVectorIndex? vectors = source.ReadByte() switch
+        {
+            DocumentsOnly => null,
+            (int)VectorIndexKind.Exact => ExactVectorIndex.LoadSnapshot(source),
+            (int)VectorIndexKind.Hnsw => HnswVectorIndex.LoadSnapshot(source, hnsw),
+            var kind => throw SnapshotReader.Corrupt($"vector index kind {kind} is unknown."),
+        };
+        return new TrackIndexSnapshot(generation, tracks, vectors);
     }
 }

@@ -193,14 +193,27 @@ internal sealed partial class HnswPartition
         var node = _nodeCount;
         if (node == int.MaxValue)
             throw new InvalidOperationException("A partition holds at most 2³¹ − 1 nodes; rebuild it.");
-        Grow(node);
+        var level = DrawLevel();
+        WriteNode(node, trackId, versionTag, fields, unitVector, level);
+        _upperLinks.Row(node)[0] = level == 0 ? null : new int[level * _upperStride];
 
+        previous = _nodeOf.TryGetValue(trackId, out var old) ? old : -1;
+        _nodeOf[trackId] = node;
+        Volatile.Write(ref _nodeCount, node + 1);
+        Volatile.Write(ref _liveCount, _nodeOf.Count);
+        // Postings only after the node is published, so no reader meets a node number it cannot read.
+        AddPostings(node);
+        return node;
+    }
+
+    /// <summary>Gives node number <paramref name="node"/> storage and writes everything but its links.</summary>
+    private void WriteNode(int node, string trackId, string versionTag, TrackFilterFields fields, ReadOnlySpan<float> unitVector, int level)
+    {
+        Grow(node);
         unitVector.CopyTo(_vectors.Row(node));
         if (_codes is not null)
             _codeScales!.Row(node)[0] = Int8Codes.Encode(unitVector, _codes.Row(node));
-        var level = DrawLevel();
         _levels.Row(node)[0] = (byte)level;
-        _upperLinks.Row(node)[0] = level == 0 ? null : new int[level * _upperStride];
         _trackIds.Row(node)[0] = trackId;
         _versionTags.Row(node)[0] = versionTag;
         _fields.Row(node)[0] = fields;
@@ -214,20 +227,17 @@ internal sealed partial class HnswPartition
             genres = _terms.Intern(fields.Genres);
         }
         _fieldSetIds.Row(node)[0] = FieldSetOf(album, artists, genres);
+    }
 
-        previous = _nodeOf.TryGetValue(trackId, out var old) ? old : -1;
-        _nodeOf[trackId] = node;
-        Volatile.Write(ref _nodeCount, node + 1);
-        Volatile.Write(ref _liveCount, _nodeOf.Count);
-
-        // Postings only after the node is published, so no reader meets a node number it cannot read.
-        if (album != FilterTermTable.NoTerm)
-            PostingsFor(ref _albumPostings, album).Add(node);
-        foreach (var term in artists)
+    private void AddPostings(int node)
+    {
+        var set = _fieldSets[_fieldSetIds.Row(node)[0]];
+        if (set.Album != FilterTermTable.NoTerm)
+            PostingsFor(ref _albumPostings, set.Album).Add(node);
+        foreach (var term in set.Artists)
             PostingsFor(ref _artistPostings, term).Add(node);
-        foreach (var term in genres)
+        foreach (var term in set.Genres)
             PostingsFor(ref _genrePostings, term).Add(node);
-        return node;
     }
 
     private void Grow(int node)

@@ -23,7 +23,7 @@ namespace AudioFunctions.Indexing;
 /// crossed the line rebuilds the partition from its live vectors (in parallel) while other writers of that
 /// partition wait; searches keep reading the old graph until the new one replaces it.
 /// </remarks>
-public sealed class HnswVectorIndex : IVectorIndex
+public sealed partial class HnswVectorIndex : IPersistentVectorIndex
 {
     /// <summary>Below this many nodes tombstones are left alone: a rebuild would cost more than they do.</summary>
     private const int MinNodesToRebuild = 1_024;
@@ -44,6 +44,8 @@ public sealed class HnswVectorIndex : IVectorIndex
     }
 
     public HnswSettings Settings => _settings;
+
+    public VectorIndexKind Kind => VectorIndexKind.Hnsw;
 
     public void Upsert(VectorCollection collection, EmbeddingSpace space, string trackId, ReadOnlySpan<float> vector, TrackFilterFields fields) =>
         Upsert(collection, space, trackId, vector, fields, versionTag: "");
@@ -182,19 +184,25 @@ public sealed class HnswVectorIndex : IVectorIndex
             var worn = slot.Current;
             if (!IsWorn(worn))
                 return;
-            var rebuilt = new HnswPartition(worn.Dimensions, _settings);
-            var live = worn.LiveNodes();
-            Parallel.For(0, live.Count, i =>
-            {
-                var node = live[i];
-                rebuilt.Upsert(worn.TrackIdOf(node), worn.VersionTagOf(node), worn.FieldsOf(node), worn.VectorOf(node));
-            });
-            Volatile.Write(ref slot.Current, rebuilt);
+            Volatile.Write(ref slot.Current, Rebuilt(worn));
         }
         finally
         {
             slot.Writers.ExitWriteLock();
         }
+    }
+
+    /// <summary>A new graph of <paramref name="source"/>'s live nodes under this index's settings, built in parallel.</summary>
+    private HnswPartition Rebuilt(HnswPartition source)
+    {
+        var rebuilt = new HnswPartition(source.Dimensions, _settings);
+        var live = source.LiveNodes();
+        Parallel.For(0, live.Count, i =>
+        {
+            var node = live[i];
+            rebuilt.Upsert(source.TrackIdOf(node), source.VersionTagOf(node), source.FieldsOf(node), source.VectorOf(node));
+        });
+        return rebuilt;
     }
 
     private bool IsWorn(HnswPartition partition)

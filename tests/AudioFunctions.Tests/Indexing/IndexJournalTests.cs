@@ -25,14 +25,14 @@ public sealed class IndexJournalTests : IDisposable
 
     private string SnapshotPath => Path.Combine(_directory, "tracks.snapshot");
 
-    private TrackIndex NewIndex(long compactBytes = 64L << 20)
+    private TrackIndex NewIndex(long compactBytes = 64L << 20, string kind = IndexOptions.Hnsw, string backend = IndexOptions.Embedded)
     {
         // Never reached in these tests: they load, change and save, and do not reconcile with storage.
         var storage = new StorageOptions();
         var account = StorageAccount.FromConfiguration(
             new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" }).Build(), storage);
         var store = new TrackStore(new StorageContainers(account, Options.Create(storage)));
-        return new TrackIndex(store, Options.Create(new IndexOptions { SnapshotPath = SnapshotPath, JournalCompactBytes = compactBytes }), NullLogger<TrackIndex>.Instance);
+        return new TrackIndex(store, Options.Create(new IndexOptions { SnapshotPath = SnapshotPath, JournalCompactBytes = compactBytes, Kind = kind, Backend = backend }), NullLogger<TrackIndex>.Instance);
     }
 
     private static (StoredTrack Track, IReadOnlyList<TrackVector> Vectors) Track(int n, string genre = "rock")
@@ -58,7 +58,7 @@ public sealed class IndexJournalTests : IDisposable
     }
 
     /// <summary>Everything a search sees: each track's version, genre and both stored vectors.</summary>
-    private static string StateOf(TrackIndex index, int upTo)
+    private static string StateOf(TrackIndex index, int upTo, bool withVectors = true)
     {
         var lines = new List<string>();
         for (var n = 0; n < upTo; n++)
@@ -69,7 +69,8 @@ public sealed class IndexJournalTests : IDisposable
             var text = new float[4];
             Assert.True(index.Vectors.TryGetVector(VectorCollection.Audio, Audio, track.TrackId, audio));
             Assert.True(index.Vectors.TryGetVector(VectorCollection.Text, Text, track.TrackId, text));
-            lines.Add($"{track.TrackId} {index.Vectors.Versions(VectorCollection.Audio, Audio)[track.TrackId]} {track.Metadata.Genres[0]} {string.Join(',', audio)} {string.Join(',', text)}");
+            lines.Add($"{track.TrackId} {index.Vectors.Versions(VectorCollection.Audio, Audio)[track.TrackId]} {track.Metadata.Genres[0]}"
+                      + (withVectors ? $" {string.Join(',', audio)} {string.Join(',', text)}" : ""));
         }
         return string.Join('\n', lines) + $"\ncount {index.TrackCount} {index.Vectors.Count(VectorCollection.Audio, Audio)} {index.Vectors.Count(VectorCollection.Text, Text)}";
     }
@@ -189,5 +190,62 @@ public sealed class IndexJournalTests : IDisposable
         Assert.Equal(0, loaded.TrackCount);
         Assert.Single(Directory.GetFiles(_directory, "tracks.snapshot.corrupt-*"));
         Assert.Empty(Directory.GetFiles(_directory, "*.journal"));
+    }
+
+    [Theory]
+    [InlineData(IndexOptions.Exact, IndexOptions.Hnsw)]
+    [InlineData(IndexOptions.Hnsw, IndexOptions.Exact)]
+    public async Task ASnapshotOfTheOtherKind_IsConverted_WithEveryTrackAndLoggedChange(string written, string configured)
+    {
+        var first = NewIndex(kind: written);
+        await first.LoadSnapshotAsync(default);
+        Change(first, 0, 40, "v1");
+        await first.SaveSnapshotIfChangedAsync(default);
+        Change(first, 35, 45, "v2", "jazz");
+        first.Remove("track-3");
+        var expected = StateOf(first, 50, withVectors: false);
+
+        var second = NewIndex(kind: configured);
+        await second.LoadSnapshotAsync(default);
+
+        Assert.Equal(configured == IndexOptions.Exact ? typeof(ExactVectorIndex) : typeof(HnswVectorIndex), second.Vectors.GetType());
+        Assert.Equal(expected, StateOf(second, 50, withVectors: false));
+        // Converting renormalises each vector, which may move its last bit.
+        var (before, after) = (new float[8], new float[8]);
+        for (var n = 0; n < 50; n++)
+        {
+            Assert.Equal(first.Vectors.TryGetVector(VectorCollection.Audio, Audio, $"track-{n}", before),
+                second.Vectors.TryGetVector(VectorCollection.Audio, Audio, $"track-{n}", after));
+            for (var i = 0; i < 8; i++)
+                Assert.Equal(before[i], after[i], 1e-6f);
+        }
+        var query = new float[8];
+        Assert.True(first.Vectors.TryGetVector(VectorCollection.Audio, Audio, "track-20", query));
+        Assert.Equal("track-20", second.Vectors.Search(VectorCollection.Audio, Audio, query, 1, SearchFilter.None)[0].TrackId);
+    }
+
+    [Fact]
+    public async Task WithASearchService_TheIndexHoldsDocumentsOnly_AndAnEmbeddedOneDoesNotTrustSuchASnapshot()
+    {
+        var service = NewIndex(backend: IndexOptions.AzureSearch);
+        await service.LoadSnapshotAsync(default);
+        Change(service, 0, 5, "v1");
+        Assert.False(service.HoldsVectors);
+        Assert.Equal(5, service.TrackCount);
+        Assert.Empty(service.Vectors.Spaces(VectorCollection.Audio));
+        await service.SaveSnapshotIfChangedAsync(default, force: true);
+        Change(service, 5, 6, "v1");
+
+        var reloaded = NewIndex(backend: IndexOptions.AzureSearch);
+        await reloaded.LoadSnapshotAsync(default);
+        Assert.Equal(6, reloaded.TrackCount);
+        Assert.Empty(reloaded.Vectors.Spaces(VectorCollection.Audio));
+
+        // Documents without vectors would leave an embedded index unable to find those tracks: it starts over.
+        var embedded = NewIndex();
+        await embedded.LoadSnapshotAsync(default);
+        Assert.Equal(0, embedded.TrackCount);
+        Assert.Empty(Directory.GetFiles(_directory, "*.journal"));
+        Assert.Empty(Directory.GetFiles(_directory, "*.corrupt-*"));
     }
 }

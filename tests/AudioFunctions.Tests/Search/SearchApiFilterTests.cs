@@ -14,6 +14,12 @@ namespace AudioFunctions.Tests.Search;
 /// </summary>
 public sealed class SearchApiFilterTests(AppFixture fixture) : SearchApiFilterTests<AppFixture>(fixture);
 
+/// <summary>The same tests on the exact embedded index.</summary>
+public sealed class SearchApiFilterTestsOnExactIndex(ExactIndexAppFixture fixture) : SearchApiFilterTests<ExactIndexAppFixture>(fixture);
+
+/// <summary>The same tests with every search and filter going through the graph walk.</summary>
+public sealed class SearchApiFilterTestsOnGraphWalk(GraphWalkAppFixture fixture) : SearchApiFilterTests<GraphWalkAppFixture>(fixture);
+
 /// <summary>The same tests with search in Azure AI Search, reached through its documented protocol.</summary>
 public sealed class SearchApiFilterTestsOnAzureSearch(AzureSearchAppFixture fixture) : SearchApiFilterTests<AzureSearchAppFixture>(fixture);
 
