@@ -66,11 +66,15 @@ public static class AudioCoreServiceCollectionExtensions
         {
             services.AddValidatedOptions<AzureSearchOptions>(configuration, AzureSearchOptions.Section);
             // A transport registered by a host replaces HTTP (tests answer the service's requests themselves).
-            services.AddSingleton<ITrackSearchBackend>(sp => new AzureSearchBackend(
+            services.AddSingleton(sp => new AzureSearchBackend(
                 sp.GetRequiredService<IOptions<AzureSearchOptions>>().Value,
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AzureSearchBackend>>(),
                 sp.GetRequiredService<StorageAccount>().Credential,
                 sp.GetService<Azure.Core.Pipeline.HttpPipelineTransport>()));
+            services.AddSingleton<ITrackSearchBackend>(sp => sp.GetRequiredService<AzureSearchBackend>());
+            // Repairs what a process that died between saving a track and writing it to the service left stale.
+            services.AddSingleton<AzureSearchReconciler>();
+            services.AddHostedService(sp => sp.GetRequiredService<AzureSearchReconciler>());
         }
         else
         {

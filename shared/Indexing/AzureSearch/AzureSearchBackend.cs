@@ -17,7 +17,8 @@ namespace AudioFunctions.Indexing.AzureSearch;
 /// one document per track vector. Searches are vector queries on an HNSW graph (approximate, tuned by
 /// <see cref="AzureSearchOptions"/>) with the filter applied before the search; scores are turned back into cosines so
 /// they match the embedded index. Writes cost one request per index touched, plus one listing of the indexes, since
-/// other instances may have created indexes this one has not seen.
+/// other instances may have created indexes this one has not seen. Every write is noted in <see cref="Versions"/>, which
+/// <see cref="AzureSearchReconciler"/> compares with the stored tracks to repair what an interrupted write left behind.
 /// </summary>
 public sealed partial class AzureSearchBackend : ITrackSearchBackend
 {
@@ -33,6 +34,9 @@ public sealed partial class AzureSearchBackend : ITrackSearchBackend
 
     /// <summary>Indexes of this deployment seen on the service or created here; the value is the space once known.</summary>
     private readonly ConcurrentDictionary<string, KnownIndex> _known = new(StringComparer.Ordinal);
+
+    /// <summary>The track versions this instance knows the service holds, kept by every write through this backend.</summary>
+    internal AzureSearchVersionLedger Versions { get; } = new();
 
     /// <summary>Indexes whose schema this instance has created or updated, so it does so once per index.</summary>
     private readonly ConcurrentDictionary<string, bool> _ensured = new(StringComparer.Ordinal);
@@ -93,28 +97,48 @@ public sealed partial class AzureSearchBackend : ITrackSearchBackend
                 throw new ArgumentException($"Track {track.TrackId} has two vectors in {vector.Collection.ToWireName()} space {vector.Space.Id}.", nameof(vectors));
         }
 
-        await RefreshKnownIndexesAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var (name, vector) in targets)
+        Versions.BeginWrite(track.TrackId);
+        var succeeded = false;
+        try
         {
-            await EnsureIndexAsync(vector.Collection, vector.Space, cancellationToken).ConfigureAwait(false);
-            var batch = IndexDocumentsBatch.MergeOrUpload([AzureSearchIndexDefinition.Document(track, version, vector)]);
-            await WriteAsync(name, batch, cancellationToken).ConfigureAwait(false);
-        }
+            await RefreshKnownIndexesAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var (name, vector) in targets)
+            {
+                await EnsureIndexAsync(vector.Collection, vector.Space, cancellationToken).ConfigureAwait(false);
+                var batch = IndexDocumentsBatch.MergeOrUpload([AzureSearchIndexDefinition.Document(track, version, vector, targets.Keys)]);
+                await WriteAsync(name, batch, cancellationToken).ConfigureAwait(false);
+            }
 
-        // After the new vectors are in, so the track is never missing from a space it keeps.
-        var key = AzureSearchIndexDefinition.DocumentKey(track.TrackId);
-        foreach (var name in KnownNames())
-            if (!targets.ContainsKey(name))
-                await DeleteAsync(name, key, cancellationToken).ConfigureAwait(false);
+            // After the new vectors are in, so the track is never missing from a space it keeps.
+            var key = AzureSearchIndexDefinition.DocumentKey(track.TrackId);
+            foreach (var name in KnownNames())
+                if (!targets.ContainsKey(name))
+                    await DeleteAsync(name, key, cancellationToken).ConfigureAwait(false);
+            succeeded = true;
+        }
+        finally
+        {
+            Versions.EndWrite(track.TrackId, version, succeeded);
+        }
     }
 
     public async Task RemoveAsync(string trackId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trackId);
-        await RefreshKnownIndexesAsync(cancellationToken).ConfigureAwait(false);
-        var key = AzureSearchIndexDefinition.DocumentKey(trackId);
-        foreach (var name in KnownNames())
-            await DeleteAsync(name, key, cancellationToken).ConfigureAwait(false);
+        Versions.BeginWrite(trackId);
+        var succeeded = false;
+        try
+        {
+            await RefreshKnownIndexesAsync(cancellationToken).ConfigureAwait(false);
+            var key = AzureSearchIndexDefinition.DocumentKey(trackId);
+            foreach (var name in KnownNames())
+                await DeleteAsync(name, key, cancellationToken).ConfigureAwait(false);
+            succeeded = true;
+        }
+        finally
+        {
+            Versions.EndWrite(trackId, version: null, succeeded);
+        }
     }
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(VectorCollection collection, EmbeddingSpace space, ReadOnlyMemory<float> query, int k, SearchFilter filter, CancellationToken cancellationToken)

@@ -32,6 +32,33 @@ public static class AzureSearchFilter
         return clauses.Count == 0 ? null : string.Join(" and ", clauses);
     }
 
+    /// <summary>
+    /// Filters that between them select the documents of <paramref name="trackIds"/>, each naming at most
+    /// <paramref name="batchSize"/> of them: <c>search.in(trackId, 'a,b', ',')</c>, the ids grouped under the delimiter
+    /// that the most of them lack (usually one group), and <c>trackId eq 'x'</c> for an id that holds every delimiter (or
+    /// is empty). In sorted order, so equal sets of ids give equal requests.
+    /// </summary>
+    public static IEnumerable<string> TrackIdLookups(IEnumerable<string> trackIds, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(trackIds);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        var field = AzureSearchIndexDefinition.TrackIdField;
+        var remaining = trackIds.Order(StringComparer.Ordinal).ToList();
+        foreach (var id in remaining)
+            if (id.Length == 0 || Array.TrueForAll(Delimiters, d => id.Contains(d, StringComparison.Ordinal)))
+                yield return $"{field} eq {Literal(id)}";
+        remaining.RemoveAll(id => id.Length == 0 || Array.TrueForAll(Delimiters, d => id.Contains(d, StringComparison.Ordinal)));
+        while (remaining.Count > 0)
+        {
+            var delimiter = Delimiters.MaxBy(d => remaining.Count(id => !id.Contains(d, StringComparison.Ordinal)));
+            var text = delimiter.ToString();
+            var group = remaining.FindAll(id => !id.Contains(delimiter, StringComparison.Ordinal));
+            foreach (var chunk in group.Chunk(batchSize))
+                yield return $"search.in({field}, {Literal(string.Join(text, chunk))}, {Literal(text)})";
+            remaining.RemoveAll(id => !id.Contains(delimiter, StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>An OData string literal: single quotes around, inner quotes doubled.</summary>
     public static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 

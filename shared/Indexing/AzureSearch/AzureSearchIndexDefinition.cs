@@ -17,6 +17,13 @@ public static class AzureSearchIndexDefinition
     public const string TrackIdField = "trackId";
     public const string SpaceField = "space";
     public const string VersionField = "version";
+
+    /// <summary>
+    /// The names of every index the same version of the track was written to, so that one lookup per index tells
+    /// whether a version is complete (a write that died between two indexes leaves it in some of them only).
+    /// </summary>
+    public const string TrackIndexesField = "trackIndexes";
+
     public const string ArtistsField = "artists";
     public const string AlbumField = "album";
     public const string GenresField = "genres";
@@ -41,6 +48,7 @@ public static class AzureSearchIndexDefinition
                 new SimpleField(TrackIdField, SearchFieldDataType.String) { IsFilterable = true },
                 new SimpleField(SpaceField, SearchFieldDataType.String) { IsFilterable = true },
                 new SimpleField(VersionField, SearchFieldDataType.String),
+                new SimpleField(TrackIndexesField, SearchFieldDataType.Collection(SearchFieldDataType.String)),
                 new SimpleField(ArtistsField, SearchFieldDataType.Collection(SearchFieldDataType.String)) { IsFilterable = true },
                 new SimpleField(AlbumField, SearchFieldDataType.String) { IsFilterable = true },
                 new SimpleField(GenresField, SearchFieldDataType.Collection(SearchFieldDataType.String)) { IsFilterable = true },
@@ -83,11 +91,15 @@ public static class AzureSearchIndexDefinition
     /// </summary>
     public static string FilterKey(string value) => value.Trim().ToUpperInvariant();
 
-    /// <summary>The document of one vector of <paramref name="track"/>.</summary>
-    public static SearchDocument Document(StoredTrack track, string version, TrackVector vector)
+    /// <summary>
+    /// The document of one vector of <paramref name="track"/>; <paramref name="trackIndexes"/> names every index this
+    /// version of the track is written to.
+    /// </summary>
+    public static SearchDocument Document(StoredTrack track, string version, TrackVector vector, IReadOnlyCollection<string> trackIndexes)
     {
         ArgumentNullException.ThrowIfNull(track);
         ArgumentNullException.ThrowIfNull(vector);
+        ArgumentNullException.ThrowIfNull(trackIndexes);
         var fields = TrackFilterFields.From(track.Metadata);
         return new SearchDocument
         {
@@ -95,6 +107,7 @@ public static class AzureSearchIndexDefinition
             [TrackIdField] = track.TrackId,
             [SpaceField] = vector.Space.Id,
             [VersionField] = version,
+            [TrackIndexesField] = trackIndexes.Order(StringComparer.Ordinal).ToArray(),
             [ArtistsField] = fields.Artists.ToArray(),
             [AlbumField] = fields.Album,
             [GenresField] = fields.Genres.ToArray(),

@@ -7,7 +7,7 @@ namespace AudioFunctions.Indexing.AzureSearch;
 public sealed class AzureSearchRequestException(string operation, string indexName, int status, string? errorCode, string detail, Exception? inner = null)
     : Exception($"Azure AI Search {operation} on index '{indexName}' failed with status {status}{(errorCode is null ? "" : $" ({errorCode})")}: {detail}", inner)
 {
-    /// <summary>What was attempted: <c>create index</c>, <c>index documents</c>, <c>search</c>, <c>list indexes</c>.</summary>
+    /// <summary>What was attempted: <c>create index</c>, <c>index documents</c>, <c>search</c>, <c>count documents</c>, <c>look up versions</c>, <c>list indexes</c>.</summary>
     public string Operation { get; } = operation;
 
     public string IndexName { get; } = indexName;

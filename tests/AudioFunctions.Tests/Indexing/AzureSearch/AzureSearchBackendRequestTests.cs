@@ -34,8 +34,10 @@ public sealed class AzureSearchBackendRequestTests
         Assert.Equal("af-audio-dsp-1-4", (string?)body["name"]);
         var fields = body["fields"]!.AsArray().ToDictionary(f => (string)f!["name"]!, f => f!.AsObject());
         Assert.Equal(
-            ["id", "trackId", "space", "version", "artists", "album", "genres", "artistsKey", "albumKey", "genresKey", "embedding"],
+            ["id", "trackId", "space", "version", "trackIndexes", "artists", "album", "genres", "artistsKey", "albumKey", "genresKey", "embedding"],
             fields.Keys);
+        Assert.Equal("Collection(Edm.String)", (string?)fields["trackIndexes"]["type"]);
+        Assert.True((bool)fields["trackIndexes"]["retrievable"]!);
         Assert.True((bool)fields["id"]["key"]!);
         Assert.Equal("Edm.String", (string?)fields["id"]["type"]);
         foreach (var name in new[] { "trackId", "space", "album", "albumKey" })
@@ -106,6 +108,7 @@ public sealed class AzureSearchBackendRequestTests
         Assert.Equal("a/b?c", (string?)document["trackId"]);
         Assert.Equal("dsp-1-4", (string?)document["space"]);
         Assert.Equal("etag-1", (string?)document["version"]);
+        Assert.Equal(["af-audio-dsp-1-4"], Strings(document["trackIndexes"]));
         Assert.Equal([" Miles Davis ", "coltrane"], Strings(document["artists"]));
         Assert.Equal(["MILES DAVIS", "COLTRANE"], Strings(document["artistsKey"]));
         Assert.Equal("  Kind of Blue", (string?)document["album"]);

@@ -61,4 +61,32 @@ public sealed class AzureSearchFilterTests
         Assert.Equal(equal, reference.Matches(new TrackFilterFields([stored], null, []), "t"));
         Assert.Equal(equal, AzureSearchIndexDefinition.FilterKey(stored) == AzureSearchIndexDefinition.FilterKey(wanted));
     }
+
+    [Fact]
+    public void TrackIdLookups_NameAtMostABatchOfIds_EachInOneFilter()
+    {
+        var ids = Enumerable.Range(0, 1001).Select(i => $"t{i:D4}").Reverse().ToList();
+
+        var filters = AzureSearchFilter.TrackIdLookups(ids, 500).ToList();
+
+        Assert.Equal(3, filters.Count);
+        Assert.Equal("search.in(trackId, '" + string.Join(",", Enumerable.Range(0, 500).Select(i => $"t{i:D4}")) + "', ',')", filters[0]);
+        Assert.Equal("search.in(trackId, 't1000', ',')", filters[2]);
+    }
+
+    [Fact]
+    public void TrackIdLookups_IdsWithDelimiters_ShareTheDelimiterMostIdsLack_AndIdsHoldingEveryOneAreLookedUpAlone()
+    {
+        var every = "a,|;~^`\u001Fz";
+
+        var filters = AzureSearchFilter.TrackIdLookups(["x,1", "y", "O'Brien", every, ""], 500).ToList();
+
+        Assert.Equal(
+            [
+                "trackId eq ''",
+                "trackId eq 'a,|;~^`\u001Fz'",
+                "search.in(trackId, 'O''Brien|x,1|y', '|')",
+            ],
+            filters);
+    }
 }

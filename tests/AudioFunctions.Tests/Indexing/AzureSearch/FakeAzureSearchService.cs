@@ -7,7 +7,8 @@ namespace AudioFunctions.Tests.Indexing.AzureSearch;
 /// An in-memory Azure AI Search service speaking the REST protocol of api-version 2023-11-01, for the parts the backend
 /// uses: list indexes (<c>GET /indexes?$select=name</c>), create or update an index (<c>PUT /indexes('name')</c>), index
 /// documents (<c>upload</c>, <c>merge</c>, <c>mergeOrUpload</c>, <c>delete</c>) and search (a vector query with
-/// <c>preFilter</c>, or <c>search=*</c> with a count). It checks authentication, the api-version, the index schema and every
+/// <c>preFilter</c>, or <c>search=*</c> with a count or a filter such as <c>search.in(trackId, 'a,b', ',')</c>, returning
+/// the <c>select</c>ed fields). Updating an index may add fields but not change or drop them. It checks authentication, the api-version, the index schema and every
 /// request body, and answers what it does not recognise with 400 and an OData error body, so the backend is held to the
 /// documented protocol. Vector search here is exact, scored as the service documents for cosine:
 /// <c>@search.score = 1 / (1 + (1 - cos))</c>; equal scores come back in descending key order, so callers that want a
@@ -25,6 +26,35 @@ internal sealed partial class FakeAzureSearchService(string apiKey, string? bear
 
     /// <summary>The transport that carries requests to this service, recording them on the way.</summary>
     public RecordingTransport Transport => field ??= new RecordingTransport(Handle);
+
+    /// <summary>While true, every request is answered 503 (after its retries, the client sees an outage).</summary>
+    public bool Unavailable
+    {
+        get
+        {
+            lock (_gate)
+                return field;
+        }
+        set
+        {
+            lock (_gate)
+                field = value;
+        }
+    }
+
+    /// <summary>Forgets the failures queued by <see cref="FailNext"/> that no request has met yet.</summary>
+    public void ClearFaults()
+    {
+        lock (_gate)
+            _faults.Clear();
+    }
+
+    /// <summary>Drops a stored document without a request (a state some interrupted write left behind).</summary>
+    public void RemoveDocument(string index, string key)
+    {
+        lock (_gate)
+            _indexes[index].Documents.Remove(key);
+    }
 
     /// <summary>Makes the next request fail with <paramref name="response"/> before it is looked at.</summary>
     public void FailNext(CannedResponse response)
@@ -61,6 +91,8 @@ internal sealed partial class FakeAzureSearchService(string apiKey, string? bear
         {
             if (_faults.TryDequeue(out var fault))
                 return fault;
+            if (Unavailable)
+                return Error(503, "ServiceUnavailable", "The service is temporarily unavailable.");
             if (!Authorised(request))
                 return Error(403, "Forbidden", "Authorization failed: no valid api-key or bearer token.");
             if (request.Query("api-version") != ApiVersion)
@@ -113,7 +145,9 @@ internal sealed partial class FakeAzureSearchService(string apiKey, string? bear
         {
             if (existing.Dimensions != index.Dimensions)
                 return Error(400, "OperationNotAllowed", $"Existing field 'embedding' cannot change its dimensions from {existing.Dimensions} to {index.Dimensions}.");
-            existing.Definition = body;
+            if (existing.ChangedFieldIn(index) is { } changed)
+                return Error(400, "OperationNotAllowed", $"Existing field '{changed}' cannot be changed or removed; new fields may be added.");
+            _indexes[name] = index.WithDocumentsOf(existing);
             return Json(200, body);
         }
         _indexes[name] = index;
@@ -153,6 +187,9 @@ internal sealed partial class FakeAzureSearchService(string apiKey, string? bear
                 throw new FormatException($"The search parameter '{key}' is not supported here.");
         var filter = body["filter"]?.GetValue<string>() is { } text ? FakeSearchFilter.Parse(text) : _ => true;
         var select = (body["select"]?.GetValue<string>() ?? throw new FormatException("Searches select their fields.")).Split(',');
+        foreach (var field in select)
+            if (!index.IsRetrievable(field))
+                throw new FormatException($"Invalid expression: Could not find a retrievable property named '{field}' on type 'search.document'.");
         var top = body["top"]?.GetValue<int>() ?? 50;
         var hits = body["vectorQueries"] is JsonArray queries
             ? index.VectorSearch(queries, body["vectorFilterMode"]?.GetValue<string>(), filter, body["search"]?.GetValue<string>())

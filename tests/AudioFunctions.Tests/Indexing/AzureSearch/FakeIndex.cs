@@ -13,17 +13,19 @@ internal sealed class FakeIndex
     private static readonly HashSet<string> Types = ["Edm.String", "Collection(Edm.String)", "Collection(Edm.Single)"];
 
     private readonly Dictionary<string, string> _fieldTypes;
+    private readonly HashSet<string> _hidden;
     private readonly string _vectorField;
 
-    private FakeIndex(JsonObject definition, Dictionary<string, string> fieldTypes, string vectorField, int dimensions)
+    private FakeIndex(JsonObject definition, Dictionary<string, string> fieldTypes, HashSet<string> hidden, string vectorField, int dimensions)
     {
         Definition = definition;
         _fieldTypes = fieldTypes;
+        _hidden = hidden;
         _vectorField = vectorField;
         Dimensions = dimensions;
     }
 
-    public JsonObject Definition { get; set; }
+    public JsonObject Definition { get; }
 
     public int Dimensions { get; }
 
@@ -61,6 +63,7 @@ internal sealed class FakeIndex
         }
 
         var types = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hidden = new HashSet<string>(StringComparer.Ordinal);
         string? vectorField = null;
         var dimensions = 0;
         var keys = 0;
@@ -86,10 +89,32 @@ internal sealed class FakeIndex
                 vectorField = fieldName;
             }
             types[fieldName] = type;
+            if (field["retrievable"]?.GetValue<bool>() == false)
+                hidden.Add(fieldName);
         }
         if (keys != 1 || vectorField is null)
             throw new FormatException("An index has one key and a vector field.");
-        return new FakeIndex(body, types, vectorField, dimensions);
+        return new FakeIndex(body, types, hidden, vectorField, dimensions);
+    }
+
+    /// <summary>Whether a search may <c>select</c> the field: it exists and is retrievable.</summary>
+    public bool IsRetrievable(string field) => _fieldTypes.ContainsKey(field) && !_hidden.Contains(field);
+
+    /// <summary>A field of this index that <paramref name="update"/> drops or retypes (the service refuses both), or null.</summary>
+    public string? ChangedFieldIn(FakeIndex update)
+    {
+        foreach (var (name, type) in _fieldTypes)
+            if (!update._fieldTypes.TryGetValue(name, out var updated) || updated != type)
+                return name;
+        return null;
+    }
+
+    /// <summary>This (updated) definition holding the documents of <paramref name="previous"/>.</summary>
+    public FakeIndex WithDocumentsOf(FakeIndex previous)
+    {
+        foreach (var (key, document) in previous.Documents)
+            Documents[key] = document;
+        return this;
     }
 
     /// <summary>Applies one document action; the status and error message as the batch response reports them.</summary>
