@@ -1,7 +1,7 @@
 using AudioFunctions.Audio;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using static AudioFunctions.Tests.Infrastructure.CoreServices;
 
 namespace AudioFunctions.Tests.Audio;
 
@@ -49,13 +49,5 @@ public sealed class FfmpegOptionsTests
     {
         using var services = Resolve([]);
         Assert.NotNull(services.GetRequiredService<FfmpegDecoder>());
-    }
-
-    private static ServiceProvider Resolve(params (string Key, string Value)[] settings)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
-            .Build();
-        return new ServiceCollection().AddLogging().AddAudioCore(configuration).BuildServiceProvider();
     }
 }

@@ -1,7 +1,7 @@
 using AudioFunctions.Indexing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using static AudioFunctions.Tests.Infrastructure.CoreServices;
 
 namespace AudioFunctions.Tests.Indexing;
 
@@ -42,13 +42,5 @@ public sealed class IndexOptionsTests
 
         var exception = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<IndexOptions>>().Value);
         Assert.Contains(member, exception.Message);
-    }
-
-    private static ServiceProvider Resolve(params (string Key, string Value)[] settings)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
-            .Build();
-        return new ServiceCollection().AddLogging().AddAudioCore(configuration).BuildServiceProvider();
     }
 }
