@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using AudioFunctions.Embedding;
 
@@ -33,17 +32,8 @@ public sealed partial class ExactVectorIndex : IPersistentVectorIndex
         IndexArguments.RequireDimensions(space, vector.Length, nameof(vector));
 
         // Normalise outside the partition's write lock, so the lock covers only the copy.
-        var unit = ArrayPool<float>.Shared.Rent(vector.Length);
-        try
-        {
-            UnitVector.Normalize(vector, unit.AsSpan(0, vector.Length), nameof(vector));
-            _partitions.GetOrAdd(key, static k => new VectorPartition(k.Space.Dimensions))
-                .Upsert(trackId, versionTag, fields, unit.AsSpan(0, vector.Length));
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(unit);
-        }
+        using var unit = new PooledUnitVector(vector, nameof(vector));
+        _partitions.GetOrAdd(key, static k => new VectorPartition(k.Space.Dimensions)).Upsert(trackId, versionTag, fields, unit.Span);
     }
 
     public bool Remove(VectorCollection collection, EmbeddingSpace space, string trackId)
@@ -60,19 +50,9 @@ public sealed partial class ExactVectorIndex : IPersistentVectorIndex
         ArgumentNullException.ThrowIfNull(filter);
         IndexArguments.RequireDimensions(space, query.Length, nameof(query));
 
-        var unit = ArrayPool<float>.Shared.Rent(query.Length);
-        try
-        {
-            // Normalised once, so each row costs one dot product: cos(q, v) = q̂ · v̂ with rows stored as v̂.
-            UnitVector.Normalize(query, unit.AsSpan(0, query.Length), nameof(query));
-            return _partitions.TryGetValue(key, out var partition)
-                ? partition.Search(unit.AsSpan(0, query.Length), k, filter)
-                : [];
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(unit);
-        }
+        // Normalised once, so each row costs one dot product: cos(q, v) = q̂ · v̂ with rows stored as v̂.
+        using var unit = new PooledUnitVector(query, nameof(query));
+        return _partitions.TryGetValue(key, out var partition) ? partition.Search(unit.Span, k, filter) : [];
     }
 
     public bool TryGetVector(VectorCollection collection, EmbeddingSpace space, string trackId, Span<float> destination)

@@ -70,28 +70,12 @@ public static class SearchBenchmark
     private static ThroughputSummary Run(ExactVectorIndex index, float[] queries, int count, SearchFilter filter, int threads)
     {
         var available = queries.Length / Dimensions;
-        var recorder = new LatencyRecorder();
-        var wall = Stopwatch.StartNew();
-        var workers = new Thread[threads];
-        for (var t = 0; t < threads; t++)
+        return TimedQueries.Run(count, threads, q =>
         {
-            var first = t;
-            workers[t] = new Thread(() =>
-            {
-                for (var q = first; q < count; q += threads)
-                {
-                    var start = Stopwatch.GetTimestamp();
-                    var hits = index.Search(VectorCollection.Audio, _space, queries.AsSpan(q % available * Dimensions, Dimensions), K, filter);
-                    recorder.Record(start, 0);
-                    if (hits.Count != K)
-                        throw new InvalidOperationException($"{hits.Count} hits instead of {K}");
-                }
-            });
-            workers[t].Start();
-        }
-        foreach (var worker in workers)
-            worker.Join();
-        return recorder.Summarise(wall.Elapsed);
+            var hits = index.Search(VectorCollection.Audio, _space, queries.AsSpan(q % available * Dimensions, Dimensions), K, filter);
+            if (hits.Count != K)
+                throw new InvalidOperationException($"{hits.Count} hits instead of {K}");
+        });
     }
 
     /// <summary><paramref name="count"/> row-major vectors with components uniform in [-1, 1); the index normalises them.</summary>

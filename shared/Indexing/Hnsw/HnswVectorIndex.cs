@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using AudioFunctions.Embedding;
 
@@ -61,26 +60,18 @@ public sealed partial class HnswVectorIndex : IPersistentVectorIndex
         IndexLimits.ValidateEntry(trackId, versionTag, fields);
         IndexArguments.RequireDimensions(space, vector.Length, nameof(vector));
 
-        var unit = ArrayPool<float>.Shared.Rent(vector.Length);
+        using var unit = new PooledUnitVector(vector, nameof(vector));
+        var slot = _slots.GetOrAdd(key, static (k, settings) => new PartitionSlot(new HnswPartition(k.Space.Dimensions, settings)), _settings);
+        slot.Writers.EnterReadLock();
         try
         {
-            UnitVector.Normalize(vector, unit.AsSpan(0, vector.Length), nameof(vector));
-            var slot = _slots.GetOrAdd(key, static (k, settings) => new PartitionSlot(new HnswPartition(k.Space.Dimensions, settings)), _settings);
-            slot.Writers.EnterReadLock();
-            try
-            {
-                slot.Current.Upsert(trackId, versionTag, fields, unit.AsSpan(0, vector.Length));
-            }
-            finally
-            {
-                slot.Writers.ExitReadLock();
-            }
-            RebuildIfWorn(slot);
+            slot.Current.Upsert(trackId, versionTag, fields, unit.Span);
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(unit);
+            slot.Writers.ExitReadLock();
         }
+        RebuildIfWorn(slot);
     }
 
     public bool Remove(VectorCollection collection, EmbeddingSpace space, string trackId)
@@ -119,16 +110,8 @@ public sealed partial class HnswVectorIndex : IPersistentVectorIndex
         ArgumentNullException.ThrowIfNull(filter);
         IndexArguments.RequireDimensions(space, query.Length, nameof(query));
 
-        var unit = ArrayPool<float>.Shared.Rent(query.Length);
-        try
-        {
-            UnitVector.Normalize(query, unit.AsSpan(0, query.Length), nameof(query));
-            return _slots.TryGetValue(key, out var slot) ? slot.Current.Search(unit, k, filter, efSearch) : [];
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(unit);
-        }
+        using var unit = new PooledUnitVector(query, nameof(query));
+        return _slots.TryGetValue(key, out var slot) ? slot.Current.Search(unit.Buffer, k, filter, efSearch) : [];
     }
 
     public bool TryGetVector(VectorCollection collection, EmbeddingSpace space, string trackId, Span<float> destination)
